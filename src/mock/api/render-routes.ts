@@ -1,0 +1,102 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Theme } from '../../fixtures/themes.js';
+import type { AcceptMode } from '../config.js';
+import type { JobRecord } from '../journal.js';
+import { wantsJson } from './accept.js';
+import { ApiError, unauthenticated } from './errors.js';
+import { parseJsonBody } from './json-body.js';
+import { bearerToken, type TokenRecord, type TokenRegistry } from './tokens.js';
+import {
+  summariseErrors,
+  validateBatchRequest,
+  validateSingleRequest,
+  type ValidatedRender,
+  type ValidationResult,
+} from './validation.js';
+
+/** A validated request, handed to the pipeline, which records the job and answers with its uuid. */
+export interface AcceptedRequest {
+  kind: 'batch' | 'single';
+  token: TokenRecord;
+  theme: Theme;
+  renders: ValidatedRender[];
+  warnings: string[];
+}
+
+export interface RenderRouteDeps {
+  tokens: TokenRegistry;
+  themes: () => ReadonlyMap<number, Theme>;
+  acceptMode: AcceptMode;
+  maxBodyBytes: number;
+  maxRequestsPerBatch: number;
+  accept: (request: AcceptedRequest) => JobRecord;
+}
+
+type Validator = typeof validateBatchRequest;
+
+/**
+ * A guest without a JSON Accept header, in `laravel` accept mode: Laravel's Authenticate
+ * middleware redirects to the login route, and a failed validation redirects back.
+ */
+function laravelRedirect(c: Context, location: string): Response {
+  const escaped = location.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+  const html = `<!DOCTYPE html>\n<html>\n    <head>\n        <meta charset="UTF-8" />\n        <meta http-equiv="refresh" content="0;url='${escaped}'" />\n\n        <title>Redirecting to ${escaped}</title>\n    </head>\n    <body>\n        Redirecting to <a href="${escaped}">${escaped}</a>.\n    </body>\n</html>`;
+  return c.html(html, 302, { Location: location });
+}
+
+function isJsonContentType(header: string | undefined): boolean {
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type);
+}
+
+/** The two render endpoints of the service, checked in the order the real one checks them. */
+export function createRenderRoutes(deps: RenderRouteDeps): Hono {
+  const routes = new Hono();
+  const limits = { maxRequestsPerBatch: deps.maxRequestsPerBatch };
+
+  const handle = (kind: 'batch' | 'single', validate: Validator) => async (c: Context) => {
+    const json = wantsJson(c.req.header('Accept'));
+    const origin = new URL(c.req.url).origin;
+    if (!json && deps.acceptMode === 'strict') {
+      throw new ApiError(406, 'Not Acceptable: send the header "Accept: application/json".', {
+        hint: 'ImageFactory answers API calls with JSON only when the client asks for it; without it a Laravel app answers with HTML redirects. Start the mock with --accept-mode laravel to see those instead.',
+      });
+    }
+    const token = deps.tokens.find(bearerToken(c.req.header('Authorization')) ?? '');
+    if (!token) {
+      if (!json) return laravelRedirect(c, `${origin}/login`);
+      throw unauthenticated();
+    }
+    if (!isJsonContentType(c.req.header('Content-Type'))) {
+      throw new ApiError(415, `Unsupported Media Type: send the body as JSON with "Content-Type: application/json" (got ${JSON.stringify(c.req.header('Content-Type') ?? 'none')}).`);
+    }
+    const body = parseJsonBody(await c.req.text());
+    const result: ValidationResult = validate(body, deps.themes(), limits);
+    if (!result.ok) {
+      if (!json) return laravelRedirect(c, c.req.header('Referer') ?? `${origin}/`);
+      throw new ApiError(422, summariseErrors(result.errors), { errors: result.errors });
+    }
+    const job = deps.accept({ kind, token, theme: result.theme, renders: result.renders, warnings: result.warnings });
+    c.set('jobUuid' as never, job.uuid as never);
+    return c.json({ success: true, uuid: job.uuid, webhook_url: token.webhookUrl });
+  };
+
+  const limit = bodyLimit({
+    maxSize: deps.maxBodyBytes,
+    onError: () => {
+      throw new ApiError(413, `Payload Too Large: the body is over ${deps.maxBodyBytes} bytes, the mock's cap.`, {
+        hint: `Split the batch, or raise the cap with --max-body-bytes (current ${deps.maxBodyBytes}).`,
+      });
+    },
+  });
+
+  routes.post('/api/request-batch-render', limit, handle('batch', validateBatchRequest));
+  routes.post('/api/request-render', limit, handle('single', validateSingleRequest));
+  for (const path of ['/api/request-batch-render', '/api/request-render']) {
+    routes.all(path, (c) => {
+      throw new ApiError(405, `Method Not Allowed: ${c.req.method} ${path} is not supported; use POST.`, {}, { Allow: 'POST' });
+    });
+  }
+  return routes;
+}

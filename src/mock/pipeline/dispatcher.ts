@@ -1,0 +1,238 @@
+import { signBody } from '../../contract/signature.js';
+import { serialiseBatchWebhookBody, serialiseSingleWebhookBody } from '../../contract/webhook-bodies.js';
+import type { DeliveryOptions } from '../config.js';
+import type { AttemptRecord, CallRecord, JobRecord, Journal } from '../journal.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from './clock.js';
+import { retryWaitMs, type Timing } from './latency.js';
+
+/**
+ * The dispatcher carries out plans: at each call's due time it serialises the body as PHP would,
+ * signs it, POSTs it with a timeout, retries with backoff, and writes every attempt and the final
+ * state of every render to the journal. It is the one place where webhooks cross a socket.
+ */
+
+export interface DeliveryTarget {
+  webhookUrl: string | null;
+  secret: string;
+}
+
+export interface DispatcherDeps {
+  journal: Journal;
+  clock: Clock;
+  fetch: typeof fetch;
+  delivery: DeliveryOptions;
+  timing: Timing;
+  logger: Logger;
+}
+
+export interface ScheduledCall {
+  call: CallRecord;
+  /** Milliseconds from now. */
+  delayMs: number;
+  /**
+   * Headers that differ from the genuine call's (a forged or missing signature). Forged calls are
+   * sent once, never retried, and settle no render: a correct handler rejects them.
+   */
+  signatureOverride?: { signature: string | null };
+}
+
+export interface StopReport {
+  /** Renders that were still pending when the mock stopped; each is now failed with that reason. */
+  undelivered: Array<{ uuid: string; pending: number; keys: string[] }>;
+}
+
+/** The part of an answer kept in the journal: enough to show in a report, bounded for big answers. */
+const EXCERPT_BYTES = 500;
+
+/** Laravel's HTTP client is Guzzle; a handler that logs or filters on the user agent sees this. */
+const USER_AGENT = 'GuzzleHttp/7 (imagefactory-mock)';
+
+export function describeFetchError(error: unknown, timeoutMs: number, timedOut: boolean): string {
+  if (timedOut) return `timed out after ${timeoutMs} ms without an answer`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  switch (cause?.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the webhook handler running on that port?)';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'connection reset by the handler before it answered';
+    case 'ENOTFOUND':
+      return 'host not found';
+    default:
+      return cause?.message ?? (error as Error).message ?? String(error);
+  }
+}
+
+export class Dispatcher {
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly timers = new Set<unknown>();
+  private readonly active = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Schedules the calls of an accepted job. Calls to a token without a webhook URL settle as undeliverable. */
+  schedule(job: JobRecord, target: DeliveryTarget, calls: readonly ScheduledCall[]): void {
+    for (const scheduled of calls) {
+      job.calls.push(scheduled.call);
+      if (!target.webhookUrl) {
+        scheduled.call.state = 'undeliverable';
+        if (!scheduled.signatureOverride) {
+          this.settle(job, scheduled.call, 'failed', 'undeliverable: the token has no webhook URL');
+        }
+        continue;
+      }
+      this.after(scheduled.delayMs, () => this.enqueue(job, scheduled, target, 1));
+    }
+  }
+
+  /** Sends a recorded call again, byte for byte, as a replay; resolves with the attempt. */
+  async replay(job: JobRecord, original: CallRecord, target: DeliveryTarget): Promise<CallRecord> {
+    const call: CallRecord = {
+      number: job.calls.length + 1,
+      renderIndexes: [...original.renderIndexes],
+      dueAt: this.deps.clock.now(),
+      state: 'scheduled',
+      attempts: [],
+      kind: 'replay',
+      note: `replay of call ${original.number}`,
+      body: original.body,
+      signature: original.signature,
+    };
+    job.calls.push(call);
+    await this.attempt(job, { call, delayMs: 0, signatureOverride: { signature: original.signature ?? null } }, target, 1);
+    return call;
+  }
+
+  /**
+   * Stops scheduling, waits up to `boundMs` for attempts in flight, then fails every render still
+   * pending with the reason, so that nothing is dropped silently.
+   */
+  async stop(boundMs: number): Promise<StopReport> {
+    this.stopped = true;
+    for (const timer of this.timers) this.deps.clock.clearTimeout(timer);
+    this.timers.clear();
+    this.waiting.length = 0;
+    if (this.active.size > 0) {
+      let bound: unknown;
+      await Promise.race([
+        Promise.allSettled([...this.active]),
+        new Promise<void>((resolve) => {
+          bound = this.deps.clock.setTimeout(resolve, boundMs);
+        }),
+      ]);
+      this.deps.clock.clearTimeout(bound);
+    }
+    const report: StopReport = { undelivered: [] };
+    for (const job of this.deps.journal.allJobs()) {
+      const pendingIndexes = job.renders.flatMap((render, index) => (render.state.status === 'pending' ? [index] : []));
+      if (pendingIndexes.length === 0) continue;
+      report.undelivered.push({
+        uuid: job.uuid,
+        pending: pendingIndexes.length,
+        keys: pendingIndexes.slice(0, 20).map((index) => job.renders[index]!.key),
+      });
+      for (const index of pendingIndexes) {
+        this.deps.journal.settleRender(job, index, { status: 'failed', call: null, reason: 'the mock stopped before this render was delivered' }, this.deps.clock.now());
+      }
+    }
+    return report;
+  }
+
+  private after(delayMs: number, callback: () => void): void {
+    if (this.stopped) return;
+    const timer = this.deps.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      callback();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private enqueue(job: JobRecord, scheduled: ScheduledCall, target: DeliveryTarget, attempt: number): void {
+    if (this.stopped) return;
+    const run = () => {
+      this.inFlight += 1;
+      const task = this.attempt(job, scheduled, target, attempt).finally(() => {
+        this.inFlight -= 1;
+        this.active.delete(task);
+        this.waiting.shift()?.();
+      });
+      this.active.add(task);
+    };
+    if (this.inFlight < this.deps.delivery.concurrency) run();
+    else this.waiting.push(run);
+  }
+
+  private bodyOf(job: JobRecord, call: CallRecord): string {
+    if (job.kind === 'single') return serialiseSingleWebhookBody(job.uuid, job.renders[0]!.publicUrl);
+    return serialiseBatchWebhookBody(
+      job.uuid,
+      call.renderIndexes.map((index) => ({ key: job.renders[index]!.key, public_url: job.renders[index]!.publicUrl })),
+    );
+  }
+
+  private async attempt(job: JobRecord, scheduled: ScheduledCall, target: DeliveryTarget, attempt: number): Promise<void> {
+    const { call } = scheduled;
+    const { clock, delivery, journal, logger } = this.deps;
+    call.body ??= this.bodyOf(job, call);
+    call.signature ??= signBody(call.body, target.secret);
+    const signature = scheduled.signatureOverride ? scheduled.signatureOverride.signature : call.signature;
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
+    if (signature !== null) headers.Signature = signature;
+
+    call.state = 'in-flight';
+    const startedAt = clock.now();
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = clock.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, delivery.timeoutMs);
+    const record: AttemptRecord = { attempt, startedAt, status: null, latencyMs: 0 };
+    try {
+      const response = await this.deps.fetch(target.webhookUrl!, { method: 'POST', headers, body: call.body, signal: controller.signal });
+      const text = await response.text();
+      record.status = response.status;
+      record.responseExcerpt = text.slice(0, EXCERPT_BYTES);
+      if (!response.ok) record.error = `the handler answered HTTP ${response.status}`;
+    } catch (error) {
+      record.error = describeFetchError(error, delivery.timeoutMs, timedOut);
+    } finally {
+      clock.clearTimeout(timer);
+      record.latencyMs = clock.now() - startedAt;
+    }
+    journal.recordAttempt(job, call, record);
+
+    if (scheduled.signatureOverride && call.kind !== 'replay') {
+      // A forged call tests the handler's rejection; whatever it answered, there is nothing to retry.
+      call.state = record.error ? 'failed' : 'delivered';
+      return;
+    }
+    if (!record.error) {
+      call.state = 'delivered';
+      this.settle(job, call, 'delivered');
+      logger.debug(`webhook ${job.uuid} call ${call.number}: ${record.status} in ${record.latencyMs} ms`);
+      return;
+    }
+    if (attempt < delivery.attempts && !this.stopped) {
+      const waitMs = retryWaitMs(this.deps.timing, delivery.backoffBaseSeconds, attempt);
+      logger.warn(`webhook ${job.uuid} call ${call.number} attempt ${attempt}/${delivery.attempts} failed: ${record.error}; retrying in ${Math.round(waitMs)} ms`);
+      call.state = 'scheduled';
+      this.after(waitMs, () => this.enqueue(job, scheduled, target, attempt + 1));
+      return;
+    }
+    call.state = 'failed';
+    logger.warn(`webhook ${job.uuid} call ${call.number} failed after ${attempt} attempt(s): ${record.error}`);
+    this.settle(job, call, 'failed', `${attempt} attempt(s) failed; last: ${record.error}`);
+  }
+
+  private settle(job: JobRecord, call: CallRecord, outcome: 'delivered' | 'failed', reason = ''): void {
+    const now = this.deps.clock.now();
+    for (const index of call.renderIndexes) {
+      if (outcome === 'delivered') this.deps.journal.settleRender(job, index, { status: 'delivered', call: call.number, at: now }, now);
+      else this.deps.journal.settleRender(job, index, { status: 'failed', call: call.number, reason }, now);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Theme } from '../fixtures/themes.js';
+import { themeSchema } from '../fixtures/themes.js';
+import { ApiError, SetupError, notFound } from './api/errors.js';
+import { TokenRegistry, type NewToken, type TokenRecord } from './api/tokens.js';
+import { createApp } from './app.js';
+import { createRng } from './chaos/rng.js';
+import { describeIssues, resolveOptions, type MockOptions, type ResolvedOptions } from './config.js';
+import { Journal, type CallRecord, type JobRecord } from './journal.js';
+import { createLogger, type Logger } from './logger.js';
+import { systemClock, type Clock } from './pipeline/clock.js';
+import { Dispatcher, type StopReport } from './pipeline/dispatcher.js';
+import { createIntake } from './pipeline/intake.js';
+import { LATENCY_PRESETS } from './pipeline/latency.js';
+import { RenderStore } from './render-store.js';
+
+/** Process state the mock uses, handed in so tests can replace it. */
+export interface MockRuntime {
+  clock?: Clock;
+  fetch?: typeof fetch;
+  logger?: Logger;
+}
+
+export interface MockServer {
+  /** `http://127.0.0.1:<port>`: the API, the images and `/__admin` all live here. */
+  url: string;
+  port: number;
+  /** The dev token and its signing secret and webhook URL. */
+  token: string;
+  secret: string;
+  webhookUrl: string | null;
+  seed: string;
+  options: ResolvedOptions;
+  journal: Journal;
+  /** Adds a token as the service's dashboard does; token and secret are random unless given. */
+  addToken(spec: NewToken): TokenRecord;
+  /** Adds or replaces a theme of the catalogue. */
+  addTheme(theme: Theme): void;
+  /** Resolves with the job's record once every render of it is delivered or failed. */
+  waitForJob(uuid: string): Promise<JobRecord>;
+  /** Sends a recorded webhook call again, the same bytes and signature, marked as a replay. */
+  replay(uuid: string, callNumber: number): Promise<CallRecord>;
+  /** Stops listening, waits briefly for webhooks in flight, and reports what was left undelivered. */
+  close(): Promise<StopReport>;
+}
+
+/** How long `close()` waits for webhook attempts already in flight. */
+const SHUTDOWN_BOUND_MS = 2_000;
+
+function listen(app: { fetch: (request: Request) => Response | Promise<Response> }, port: number, host: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(server));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new SetupError(`port ${port} on ${host} is already in use: stop what runs there, or pick another with --port (0 picks a free one).`)
+          : error,
+      );
+    });
+  });
+}
+
+/**
+ * Starts the mock: validates the options, binds the port and returns a handle.
+ *
+ * @example
+ * const mock = await startMock({ port: 0, latency: 'instant', webhookUrl: receiver.url });
+ * const answer = await fetch(`${mock.url}/api/request-batch-render`, { … });
+ * await mock.waitForJob((await answer.json()).uuid);
+ * await mock.close();
+ */
+export async function startMock(options: MockOptions = {}, runtime: MockRuntime = {}): Promise<MockServer> {
+  const resolved = resolveOptions(options);
+  const clock = runtime.clock ?? systemClock;
+  const logger = runtime.logger ?? createLogger(resolved.logLevel);
+  const tokens = new TokenRegistry();
+  const devToken = tokens.add({ name: 'dev', token: resolved.token, secret: resolved.secret, webhookUrl: resolved.webhookUrl });
+  for (const token of resolved.tokens) tokens.add(token);
+  const themes = new Map(resolved.themes.map((theme) => [theme.id, theme]));
+  const journal = new Journal(resolved.maxJobs);
+  let baseUrl = '';
+  const store = new RenderStore({ publicBaseUrl: () => resolved.publicBaseUrl ?? baseUrl });
+  const timing = { profile: LATENCY_PRESETS[resolved.latency], timeScale: resolved.timeScale };
+  const dispatcher = new Dispatcher({ journal, clock, fetch: runtime.fetch ?? fetch, delivery: resolved.delivery, timing, logger });
+  const accept = createIntake({ journal, store, dispatcher, clock, timing, seed: resolved.seed, rng: createRng(resolved.seed) });
+  let ready = false;
+
+  const replay = async (uuid: string, callNumber: number): Promise<CallRecord> => {
+    const job = journal.job(uuid);
+    if (!job) throw notFound('Job', 'List the jobs the journal holds at GET /__admin/jobs.');
+    const original = job.calls.find((call) => call.number === callNumber);
+    if (!original?.body) {
+      throw new ApiError(404, `Call ${callNumber} of job ${uuid} has not been sent, so there is nothing to replay.`, {
+        hint: `The job has ${job.calls.length} call(s); see GET /__admin/jobs/${uuid}.`,
+      });
+    }
+    const token = tokens.list().find((record) => record.name === job.tokenName && record.webhookUrl === job.webhookUrl);
+    return dispatcher.replay(job, original, { webhookUrl: job.webhookUrl, secret: token?.secret ?? resolved.secret });
+  };
+
+  const app = createApp({
+    render: {
+      tokens,
+      themes: () => themes,
+      acceptMode: resolved.acceptMode,
+      maxBodyBytes: resolved.maxBodyBytes,
+      maxRequestsPerBatch: resolved.maxRequestsPerBatch,
+      accept,
+    },
+    admin: { tokens, journal, isReady: () => ready, replay },
+    store,
+    journal,
+    logger,
+    now: () => clock.now(),
+  });
+
+  const server = await listen(app, resolved.port, resolved.host);
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  baseUrl = `http://${host}:${address.port}`;
+  ready = true;
+
+  return {
+    url: baseUrl,
+    port: address.port,
+    token: devToken.token,
+    secret: devToken.secret,
+    webhookUrl: devToken.webhookUrl,
+    seed: resolved.seed,
+    options: resolved,
+    journal,
+    addToken: (spec) => tokens.add(spec),
+    addTheme: (theme) => {
+      const parsed = themeSchema.safeParse(theme);
+      if (!parsed.success) throw new SetupError(describeIssues('theme', parsed.error.issues));
+      themes.set(parsed.data.id, parsed.data);
+    },
+    waitForJob: (uuid) => {
+      const job = journal.job(uuid);
+      if (!job) return Promise.reject(new Error(`waitForJob: no job ${uuid} in the journal.`));
+      if (journal.isSettled(job)) return Promise.resolve(job);
+      return new Promise((resolve) => {
+        const onSettled = (settled: JobRecord) => {
+          if (settled.uuid !== uuid) return;
+          journal.off('settled', onSettled);
+          resolve(settled);
+        };
+        journal.on('settled', onSettled);
+      });
+    },
+    replay,
+    close: async () => {
+      ready = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const report = await dispatcher.stop(SHUTDOWN_BOUND_MS);
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
+      for (const job of report.undelivered) {
+        logger.warn(`job ${job.uuid}: ${job.pending} render(s) not delivered before the mock stopped (recorded as failed).`);
+      }
+      return report;
+    },
+  };
+}
