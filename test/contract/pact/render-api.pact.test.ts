@@ -173,14 +173,14 @@ describe('the mock as the provider of the render API pact', () => {
       pactUrls: [PACT_FILE],
       logLevel: 'error',
       stateHandlers: {
-        [PROVIDER_STATES.tokenWithWebhookUrl]: async (params) => {
-          const { token, webhookUrl } = params as unknown as TokenStateParams;
+        [PROVIDER_STATES.tokenWithWebhookUrl]: async (params: unknown) => {
+          const { token, webhookUrl } = params as TokenStateParams;
           mock.addToken({ name: 'pact consumer', token, webhookUrl });
           return undefined;
         },
         [PROVIDER_STATES.noSuchToken]: async () => undefined,
-        [PROVIDER_STATES.themeExists]: async (params) => {
-          const { id, inputs } = params as unknown as ThemeStateParams;
+        [PROVIDER_STATES.themeExists]: async (params: unknown) => {
+          const { id, inputs } = params as ThemeStateParams;
           mock.addTheme({
             id,
             name: `Pact theme ${id}`,
