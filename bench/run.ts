@@ -9,7 +9,9 @@ interface Suite {
   load: () => Promise<{ run: () => Promise<BenchFigure[]> }>;
 }
 
-const suites: Suite[] = [];
+const suites: Suite[] = [
+  { name: 'api', load: () => import('./api.bench.js') },
+];
 
 const filter = process.argv[2];
 let missed = 0;

@@ -62,6 +62,8 @@ export interface MockOptions {
   delivery?: Partial<DeliveryOptions>;
   /** [maxJobs=1000] Jobs the journal keeps; the oldest settled job goes first. */
   maxJobs?: number;
+  /** [shutdownGraceMs=2000] How long `close()` waits for webhook attempts already in flight. */
+  shutdownGraceMs?: number;
   /** [logLevel="info"] */
   logLevel?: LogLevel;
 }
@@ -81,6 +83,7 @@ export const DEFAULT_OPTIONS = {
   maxRequestsPerBatch: 10_000,
   delivery: { timeoutMs: 3_000, attempts: 3, backoffBaseSeconds: 10, concurrency: 16 } satisfies DeliveryOptions,
   maxJobs: 1_000,
+  shutdownGraceMs: 2_000,
   logLevel: 'info' as LogLevel,
 } as const;
 
@@ -101,6 +104,7 @@ export interface ResolvedOptions {
   maxRequestsPerBatch: number;
   delivery: DeliveryOptions;
   maxJobs: number;
+  shutdownGraceMs: number;
   logLevel: LogLevel;
 }
 
@@ -130,6 +134,7 @@ const optionsSchema = z.object({
     concurrency: z.number().int().min(1).max(1_000),
   }),
   maxJobs: z.number().int().min(1),
+  shutdownGraceMs: z.number().int().min(0),
   logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug']),
 });
 

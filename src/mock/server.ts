@@ -45,9 +45,6 @@ export interface MockServer {
   close(): Promise<StopReport>;
 }
 
-/** How long `close()` waits for webhook attempts already in flight. */
-const SHUTDOWN_BOUND_MS = 2_000;
-
 function listen(app: { fetch: (request: Request) => Response | Promise<Response> }, port: number, host: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(server));
@@ -153,7 +150,7 @@ export async function startMock(options: MockOptions = {}, runtime: MockRuntime 
     close: async () => {
       ready = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const report = await dispatcher.stop(SHUTDOWN_BOUND_MS);
+      const report = await dispatcher.stop(resolved.shutdownGraceMs);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await closed;
       for (const job of report.undelivered) {
