@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Verifier } from '@pact-foundation/pact';
@@ -92,6 +93,9 @@ export async function verifyWebhookHandler(options: VerifyWebhookHandlerOptions)
   if (settings.secret === '') {
     throw new Error('verifyWebhookHandler: secret is empty; pass the webhook signing secret your handler checks with');
   }
+  // Pact's proxy has no handler for a refused connection: it throws out of the process and the
+  // verifier waits forever. So make sure something listens before starting it.
+  await assertListening(settings.providerBaseUrl, settings.path);
   const calls: WebhookCallRecord[] = [];
   // The verifier runs one interaction at a time: state setup, then its one request. The state
   // handler says how the next call is signed; the filter reads it once and resets it.
@@ -197,12 +201,12 @@ function tamper(bytes: string): string {
 
 function explainFailure(baseUrl: string, path: string, calls: readonly WebhookCallRecord[], report: string): string {
   const lines = [`verifyWebhookHandler: the handler at ${baseUrl}${path} does not honour the webhook contract.`];
-  const wrong = calls.filter((call) => !answeredRightly(call));
+  const order = Object.values(WEBHOOK_DELIVERY_STATES) as string[];
+  const wrong = calls
+    .filter((call) => !answeredRightly(call))
+    .sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state));
   for (const call of wrong) {
     lines.push(`  - ${call.state}: answered ${call.status}, expected ${expectedFor(call.state)}. ${adviceFor(call.state)}`);
-  }
-  if (calls.length === 0) {
-    lines.push(`  - no call reached the handler; is it running at ${baseUrl}?`);
   }
   if (wrong.length === 0) {
     lines.push(`  Pact's verifier reported: ${summarise(report)}`);
@@ -236,6 +240,34 @@ function adviceFor(state: WebhookDeliveryState): string {
 function summarise(report: string): string {
   const flat = report.replace(/\s+/g, ' ').trim();
   return flat.length > 500 ? `${flat.slice(0, 497)}...` : flat;
+}
+
+async function assertListening(baseUrl: string, path: string): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new Error(`verifyWebhookHandler: providerBaseUrl ${JSON.stringify(baseUrl)} is not a URL; pass e.g. "http://127.0.0.1:3000"`);
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      socket.destroy();
+      reject(
+        new WebhookHandlerVerificationError(
+          `verifyWebhookHandler: nothing answers at ${baseUrl}${path} (${error.code ?? error.message}); start the handler first and pass its address as providerBaseUrl.`,
+          [],
+          '',
+        ),
+      );
+    });
+  });
 }
 
 /**
