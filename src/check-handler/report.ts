@@ -65,7 +65,15 @@ function formatDelivery(outcome: DeliveryOutcome, several: boolean): string[] {
   ];
 }
 
-/** Keeps a report line a line: a body with newlines is shown with them escaped. */
+/**
+ * Keeps a report line a line, and a terminal safe from whatever a handler answers: newlines and
+ * other control characters (ANSI escapes included) are shown escaped.
+ */
 function oneLine(text: string): string {
-  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return text.replace(/[\u0000-\u001f\u007f]/g, (char) => {
+    if (char === '\n') return '\\n';
+    if (char === '\r') return '\\r';
+    if (char === '\t') return '\\t';
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
