@@ -45,4 +45,5 @@ export {
   type VerifyWebhookHandlerOptions,
   type WebhookCallRecord,
 } from './verify-webhook-handler.js';
+export { mockStateHandlers, type MockStateHandler } from './mock-states.js';
 export { HTTP_URL_PATTERN, SIGNATURE_PATTERN, UUID_V4_PATTERN, type ReadyHttpInteraction, type ReadyMessageInteraction } from './matchers.js';

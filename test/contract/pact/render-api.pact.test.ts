@@ -9,9 +9,7 @@ import {
   addRenderNotAcceptable,
   addRenderUnauthenticated,
   addRenderValidationFailed,
-  PROVIDER_STATES,
-  type ThemeStateParams,
-  type TokenStateParams,
+  mockStateHandlers,
 } from '../../../src/contract/pact/index.js';
 import { startMock, type MockServer } from '../../../src/mock/server.js';
 
@@ -172,27 +170,7 @@ describe('the mock as the provider of the render API pact', () => {
       providerBaseUrl: mock.url,
       pactUrls: [PACT_FILE],
       logLevel: 'error',
-      stateHandlers: {
-        [PROVIDER_STATES.tokenWithWebhookUrl]: async (params: unknown) => {
-          const { token, webhookUrl } = params as TokenStateParams;
-          mock.addToken({ name: 'pact consumer', token, webhookUrl });
-          return undefined;
-        },
-        [PROVIDER_STATES.noSuchToken]: async () => undefined,
-        [PROVIDER_STATES.themeExists]: async (params: unknown) => {
-          const { id, inputs } = params as ThemeStateParams;
-          mock.addTheme({
-            id,
-            name: `Pact theme ${id}`,
-            width: 64,
-            height: 64,
-            format: 'jpg',
-            inputs: inputs.map((name) => ({ name: name as `input_${number}`, label: name, type: 'text', required: false })),
-            batchSize: 10,
-          });
-          return undefined;
-        },
-      },
+      stateHandlers: mockStateHandlers(mock),
     });
     await expect(verifier.verifyProvider()).resolves.toBeDefined();
   });

@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Verifier } from '@pact-foundation/pact';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mockStateHandlers } from '../../../src/contract/pact/index.js';
+import { startMock, type MockServer } from '../../../src/mock/server.js';
+
+/**
+ * The examples of docs/contract-testing.md, run as they are: importing them registers their tests
+ * here. Their pacts go to a folder of their own, not to the shipped pacts/.
+ */
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const pactDir = mkdtempSync(join(tmpdir(), 'example-pacts-'));
+process.env.PACT_DIR = pactDir;
+
+await import('../../../examples/contract/client.pact.test.js');
+await import('../../../examples/contract/webhook-handler.pact.test.js');
+// The examples read it when they are loaded; leave the worker's environment as it was.
+delete process.env.PACT_DIR;
+afterAll(() => rmSync(pactDir, { recursive: true, force: true }));
+
+describe('docs/contract-testing.md', () => {
+  const doc = readFileSync(join(ROOT, 'docs/contract-testing.md'), 'utf8');
+
+  for (const file of ['examples/contract/client.pact.test.ts', 'examples/contract/webhook-handler.pact.test.ts']) {
+    it(`shows ${file} as it is, importing the kit by package name`, () => {
+      const marker = `<!-- example: ${file} -->\n\`\`\`ts\n`;
+      const start = doc.indexOf(marker);
+      expect(start).toBeGreaterThan(-1);
+      const shown = doc.slice(start + marker.length, doc.indexOf('```\n', start + marker.length));
+      const source = readFileSync(join(ROOT, file), 'utf8').replace("'../../src/contract/index.js'", "'imagefactory-mock'");
+      expect(shown).toBe(source);
+    });
+  }
+});
+
+describe('the example client pact', () => {
+  let mock: MockServer;
+  beforeAll(async () => {
+    const deliveredNowhere: typeof fetch = async () => new Response(null, { status: 204 });
+    mock = await startMock({ port: 0, latency: 'instant', logLevel: 'silent', webhookUrl: null }, { fetch: deliveredNowhere });
+  });
+  afterAll(() => mock.close());
+
+  it('is honoured by the mock, as the doc says', async () => {
+    // Runs after the example tests above (vitest keeps a file's order), so the pact is written.
+    expect(readdirSync(pactDir).sort()).toEqual(['my-shop-imagefactory.json', 'my-shop-webhook-handler-imagefactory.json']);
+    await expect(
+      new Verifier({
+        provider: 'imagefactory',
+        providerBaseUrl: mock.url,
+        pactUrls: [join(pactDir, 'my-shop-imagefactory.json')],
+        stateHandlers: mockStateHandlers(mock),
+        logLevel: 'error',
+      }).verifyProvider(),
+    ).resolves.toBeDefined();
+  });
+});
