@@ -93,7 +93,7 @@ const EXCERPT_CHARS = 200;
  * if (!report.ok) console.log(formatReport(report));
  */
 export async function runChecks(options: CheckHandlerOptions): Promise<CheckReport> {
-  const resolved = resolveOptions(options);
+  const resolved = resolveCheckOptions(options);
   const rng = createRng(resolved.seed);
   const cases = CHECK_CASES.filter((check) => resolved.only === undefined || resolved.only.includes(check.id));
   const started = resolved.now();
@@ -116,7 +116,8 @@ export async function runChecks(options: CheckHandlerOptions): Promise<CheckRepo
   };
 }
 
-interface ResolvedOptions {
+/** {@link CheckHandlerOptions} with every default applied; see {@link resolveCheckOptions}. */
+export interface ResolvedCheckOptions {
   url: string;
   secret: string;
   seed: string;
@@ -131,7 +132,11 @@ export function randomSeed(): string {
   return String(randomInt(1, 2 ** 31));
 }
 
-function resolveOptions(options: CheckHandlerOptions): ResolvedOptions {
+/**
+ * Validates the options and applies the defaults, once. Throws a SetupError naming the flag for
+ * options that cannot work; the command calls it before printing anything.
+ */
+export function resolveCheckOptions(options: CheckHandlerOptions): ResolvedCheckOptions {
   let parsed: URL | undefined;
   try {
     parsed = new URL(options.url);
@@ -167,7 +172,7 @@ function resolveOptions(options: CheckHandlerOptions): ResolvedOptions {
   };
 }
 
-async function runCase(check: CheckCase, planned: PlannedDelivery[], options: ResolvedOptions): Promise<CheckResult> {
+async function runCase(check: CheckCase, planned: PlannedDelivery[], options: ResolvedCheckOptions): Promise<CheckResult> {
   const started = options.now();
   const deliveries: DeliveryOutcome[] = [];
   for (const delivery of planned) {
@@ -245,7 +250,7 @@ function excerpt(text: string): string {
   return text.length <= EXCERPT_CHARS ? text : `${text.slice(0, EXCERPT_CHARS)}… (${text.length - EXCERPT_CHARS} more characters)`;
 }
 
-async function deliver(delivery: PlannedDelivery, options: ResolvedOptions): Promise<HandlerAnswer> {
+async function deliver(delivery: PlannedDelivery, options: ResolvedCheckOptions): Promise<HandlerAnswer> {
   const controller = new AbortController();
   // A real timer: the timeout is the behaviour under test, as ImageFactory's own 3-second limit is.
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);

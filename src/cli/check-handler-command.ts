@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import { checkHandler, formatReport, randomSeed, toJunitXml, type CheckHandlerOptions } from '../check-handler/index.js';
+import { resolveCheckOptions } from '../check-handler/run.js';
 import { SetupError } from '../mock/api/errors.js';
 
 /** The env twin of `--secret`, shared with `serve`. */
@@ -82,16 +83,13 @@ export function createCheckHandlerCommand(io: Partial<CheckHandlerCommandIo> = {
       let options: CheckHandlerOptions;
       try {
         options = optionsFrom(args, resolved);
+        // Validated before anything is printed, so a setup mistake prints only its message.
+        resolveCheckOptions(options);
       } catch (error) {
         return reportSetupError(error, resolved);
       }
       resolved.stdout(`check-handler: seed ${String(options.seed)} (--seed ${String(options.seed)} replays this run)\n`);
-      let report;
-      try {
-        report = await checkHandler(options);
-      } catch (error) {
-        return reportSetupError(error, resolved);
-      }
+      const report = await checkHandler(options);
       resolved.stdout(formatReport(report));
       const junit = stringFlag(args.junit);
       if (junit !== undefined) {
