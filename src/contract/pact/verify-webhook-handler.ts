@@ -74,9 +74,9 @@ const PACT_PROXY_PATHS = ['/_pactSetup', '/_messages'];
  *   that usually happens.
  *
  * @example
- * const handler = await startMyApp({ port: 0 });
+ * const app = await startMyApp({ port: 0 }); // listening on, say, http://127.0.0.1:41234
  * await verifyWebhookHandler({
- *   providerBaseUrl: handler.url,
+ *   providerBaseUrl: app.origin,
  *   path: '/webhooks/imagefactory',
  *   secret: process.env.IMAGEFACTORY_WEBHOOK_SECRET!,
  * });
@@ -85,7 +85,7 @@ export async function verifyWebhookHandler(options: VerifyWebhookHandlerOptions)
   const settings = {
     providerBaseUrl: options.providerBaseUrl.replace(/\/+$/, ''),
     secret: options.secret,
-    path: options.path ?? DEFAULTS.path,
+    path: withLeadingSlash(options.path ?? DEFAULTS.path),
     provider: options.provider ?? DEFAULTS.provider,
     logLevel: options.logLevel ?? DEFAULTS.logLevel,
   };
@@ -287,4 +287,8 @@ function shippedPactPath(): string {
     }
     dir = parent;
   }
+}
+
+function withLeadingSlash(path: string): string {
+  return path.startsWith('/') ? path : `/${path}`;
 }
