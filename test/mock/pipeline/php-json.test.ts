@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../src/mock/chaos/rng.js';
 import { phpJsonEncode } from '../../../src/mock/pipeline/php-json.js';
 
 // Each expected string is what PHP 8 `json_encode($value)` prints with default flags and
@@ -89,5 +90,20 @@ describe('phpJsonEncode', () => {
   it('encodes a shared, non-circular object each time it appears', () => {
     const shared = { k: 1 };
     expect(phpJsonEncode([shared, shared])).toBe('[{"k":1},{"k":1}]');
+  });
+
+  it('writes pure ASCII that JSON.parse reads back as the same value, for random strings and numbers', () => {
+    const rng = createRng('php-json-roundtrip');
+    const ranges: Array<[number, number]> = [[0x00, 0x7f], [0x80, 0x7ff], [0x800, 0xd7ff], [0xe000, 0xffff], [0x10000, 0x10ffff]];
+    for (let round = 0; round < 300; round++) {
+      const text = Array.from({ length: rng.int(0, 12) }, () => {
+        const [low, high] = rng.pick(ranges);
+        return String.fromCodePoint(rng.int(low, high));
+      }).join('');
+      const number = (rng.next() - 0.5) * 10 ** rng.int(-30, 30);
+      const encoded = phpJsonEncode({ text, number });
+      expect(encoded).toMatch(/^[\x20-\x7f]*$/);
+      expect(JSON.parse(encoded)).toEqual({ text, number });
+    }
   });
 });
