@@ -127,6 +127,19 @@ describe('renderPlaceholder', () => {
     }
   });
 
+  it('renders more distinct characters than one glyph rasterisation can hold', async () => {
+    const theme: Theme = { ...squarePost, id: 93, width: 4096, height: 1200 };
+    const distinct = (from: number, count: number) =>
+      Array.from({ length: count }, (_, index) => String.fromCodePoint(from + index)).join('');
+
+    const image = await renderPlaceholder(theme, {
+      key: distinct(0x4e00, 600),
+      inputs: { input_1: distinct(0x5200, 1200), input_2: distinct(0x0400, 250), input_3: distinct(0x3041, 80) },
+    });
+
+    expect(await decoded(image.bytes)).toEqual({ width: 4096, height: 1200, format: 'jpeg' });
+  });
+
   it('renders a 16×16 theme with thirty inputs, clipping what does not fit', async () => {
     const theme: Theme = {
       id: 92,
