@@ -97,7 +97,7 @@ export async function renderPlaceholder(theme: Theme, render: RenderInput): Prom
     return { bytes, contentType: CONTENT_TYPES[theme.format] };
   } finally {
     // Reusing canvases spares a fresh multi-megabyte allocation (and its page faults) per render.
-    if (scene.pool.length < POOL_SIZE) scene.pool.push(canvas);
+    if ((scene.pool.length + 1) * canvas.length <= POOL_BYTES) scene.pool.push(canvas);
   }
 }
 
@@ -140,7 +140,8 @@ interface Cell {
 
 const INK: Rgb = [255, 255, 255];
 const MUTED: Rgb = [170, 180, 190];
-const POOL_SIZE = 4;
+/** Spare canvases kept per theme, in bytes: four 1080×1080 ones; none of a 4096×4096 one. */
+const POOL_BYTES = 16 * 1024 * 1024;
 const SANS = 'DejaVu Sans, sans-serif';
 const MONO = 'DejaVu Sans Mono, monospace';
 /** DejaVu Sans Mono's advance width, in em. */
