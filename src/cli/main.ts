@@ -1,5 +1,7 @@
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
 import { SetupError } from '../mock/api/errors.js';
+import { checkHandlerCommand } from './check-handler-command.js';
+import { replayCommand } from './replay-command.js';
 import { serveCommand } from './serve-command.js';
 
 export const mainCommand = defineCommand({
@@ -10,6 +12,8 @@ export const mainCommand = defineCommand({
   },
   subCommands: {
     serve: serveCommand,
+    'check-handler': checkHandlerCommand,
+    replay: replayCommand,
   },
 });
 

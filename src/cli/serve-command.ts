@@ -1,16 +1,22 @@
 import { defineCommand } from 'citty';
+import { activeChaos } from '../mock/chaos/profiles.js';
 import { maskSecret } from '../mock/logger.js';
 import { startMock, type MockServer } from '../mock/server.js';
-import { CONFIG_FLAG, SERVE_FLAGS, serveOptionsFrom } from './serve-flags.js';
+import { CHAOS_FLAGS, CONFIG_FLAG, SERVE_FLAGS, serveOptionsFrom } from './serve-flags.js';
 
 type ArgDef = { type: 'string' | 'boolean'; description: string; valueHint?: string };
 
 const flagArgs = Object.fromEntries(
-  SERVE_FLAGS.map((spec) => [
+  [...SERVE_FLAGS, ...CHAOS_FLAGS].map((spec) => [
     spec.flag,
     { type: 'string', description: `${spec.description} [env ${spec.env}; default ${spec.defaultText}]` } satisfies ArgDef,
   ]),
 );
+
+function describeChaos(mock: MockServer): string {
+  const active = activeChaos(mock.options.chaos);
+  return active.length === 0 ? 'off' : active.map(([field, value]) => `${field} ${value}`).join(', ');
+}
 
 /** The lines printed at start: everything a developer needs to point an app at the mock. */
 export function banner(mock: MockServer, showSecret: boolean): string {
@@ -24,6 +30,7 @@ export function banner(mock: MockServer, showSecret: boolean): string {
     `  webhook URL     ${mock.webhookUrl ?? 'none: deliveries are recorded as undeliverable'}`,
     `  seed            ${mock.seed}   (--seed ${mock.seed} replays this run)`,
     `  latency         ${mock.options.latency}, time scale ${mock.options.timeScale}`,
+    `  chaos           ${describeChaos(mock)}`,
     `  themes          ${themes}`,
     `  endpoints       POST ${mock.url}/api/request-batch-render, POST ${mock.url}/api/request-render`,
     `  health          ${mock.url}/__admin/health   jobs: ${mock.url}/__admin/jobs`,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SetupError } from '../mock/api/errors.js';
+import type { ChaosOption, ChaosSettings } from '../mock/chaos/profiles.js';
 import { parseThemesFile, type MockOptions } from '../mock/config.js';
 
 /**
@@ -8,7 +9,8 @@ import { parseThemesFile, type MockOptions } from '../mock/config.js';
  * flag > environment variable > config file > default.
  */
 
-type Parsed = Partial<Record<keyof MockOptions | 'deliveryTimeoutMs' | 'deliveryAttempts' | 'deliveryConcurrency', unknown>>;
+type ChaosField = `chaos.${keyof ChaosSettings}`;
+type Parsed = Partial<Record<keyof MockOptions | 'deliveryTimeoutMs' | 'deliveryAttempts' | 'deliveryConcurrency' | ChaosField, unknown>>;
 
 export interface ServeFlag {
   flag: string;
@@ -35,6 +37,11 @@ const positiveNumber = (text: string) => {
 
 const oneOf = (...allowed: string[]) => (text: string) =>
   allowed.includes(text) ? { value: text } : { error: `must be one of ${allowed.join(', ')}` };
+
+const rate = (text: string) => {
+  const value = Number(text);
+  return text.trim() !== '' && value >= 0 && value <= 1 ? { value } : { error: 'must be a rate from 0 to 1' };
+};
 
 const anyText = (text: string) => (text === '' ? { error: 'must not be empty' } : { value: text });
 
@@ -68,6 +75,33 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
   { flag: 'delivery-attempts', env: 'IMAGEFACTORY_MOCK_DELIVERY_ATTEMPTS', option: 'deliveryAttempts', defaultText: '3', description: 'Tries per webhook call; waits of 10 s and 100 s between them, scaled.', parse: integer(1, 20) },
   { flag: 'delivery-concurrency', env: 'IMAGEFACTORY_MOCK_DELIVERY_CONCURRENCY', option: 'deliveryConcurrency', defaultText: '16', description: 'Webhook calls in flight at once.', parse: integer(1, 1_000) },
   { flag: 'log-level', env: 'IMAGEFACTORY_MOCK_LOG_LEVEL', option: 'logLevel', defaultText: 'info', description: 'silent, error, warn, info or debug.', parse: oneOf('silent', 'error', 'warn', 'info', 'debug') },
+];
+
+const chaosRate = (flag: string, field: keyof ChaosSettings, description: string): ServeFlag => ({
+  flag: `chaos-${flag}`,
+  env: `IMAGEFACTORY_MOCK_CHAOS_${flag.toUpperCase().replaceAll('-', '_')}`,
+  option: `chaos.${field}`,
+  defaultText: "the profile's",
+  description: `Rate (0–1): ${description}`,
+  parse: rate,
+});
+
+/** Chaos: a profile, and a flag per rate that overrides the profile's. */
+export const CHAOS_FLAGS: readonly ServeFlag[] = [
+  { flag: 'chaos', env: 'IMAGEFACTORY_MOCK_CHAOS', option: 'chaos', defaultText: 'off', description: 'Chaos profile: off, gentle, realistic or hostile (see the README table).', parse: oneOf('off', 'gentle', 'realistic', 'hostile') },
+  chaosRate('split', 'split', 'a webhook call is split into single-output calls.'),
+  chaosRate('reorder', 'reorder', 'a call swaps places with another.'),
+  chaosRate('duplicate', 'duplicate', 'a call is sent again later, same bytes and signature.'),
+  chaosRate('burst', 'burst', 'a call joins a burst of calls sent at once.'),
+  chaosRate('delay', 'delay', 'a call is held back by a long delay.'),
+  chaosRate('wrong-signature', 'wrongSignature', 'a forged call with a wrong Signature goes with a genuine one.'),
+  chaosRate('missing-signature', 'missingSignature', 'a forged call without Signature goes with a genuine one.'),
+  chaosRate('tampered-body', 'tamperedBody', 'a forged call whose body was changed after signing goes with a genuine one.'),
+  chaosRate('cdn-lag', 'cdnLag', "an image answers 404 for a while after its webhook."),
+  chaosRate('api-429', 'api429', 'a render request gets 429 with Retry-After.'),
+  chaosRate('api-500', 'api500', 'a render request gets 500.'),
+  chaosRate('api-503', 'api503', 'a render request gets 503.'),
+  chaosRate('api-slow', 'apiSlow', 'a render request is answered late.'),
 ];
 
 export const CONFIG_FLAG = { flag: 'config', env: 'IMAGEFACTORY_MOCK_CONFIG' } as const;
@@ -108,7 +142,7 @@ export function serveOptionsFrom(sources: FlagSources): MockOptions {
   const fromFile: MockOptions = configPath ? configFileOptions(configPath, readFile) : {};
   const parsed: Parsed = {};
   const problems: string[] = [];
-  for (const spec of SERVE_FLAGS) {
+  for (const spec of [...SERVE_FLAGS, ...CHAOS_FLAGS]) {
     const flagValue = sources.flags[spec.flag];
     const envValue = sources.env[spec.env];
     const [text, source] =
@@ -122,10 +156,15 @@ export function serveOptionsFrom(sources: FlagSources): MockOptions {
 
   const themesPath = (parsed.themes as string | undefined) ?? (fromFile.themes as unknown as string | undefined);
   const themes = typeof themesPath === 'string' ? parseThemesFile(readText(readFile, themesPath, 'themes file'), themesPath) : fromFile.themes;
-  const { deliveryTimeoutMs, deliveryAttempts, deliveryConcurrency, ...direct } = parsed;
+  const { deliveryTimeoutMs, deliveryAttempts, deliveryConcurrency, chaos: chaosProfile, ...rest } = parsed;
+  const direct = Object.fromEntries(Object.entries(rest).filter(([option]) => !option.startsWith('chaos.')));
+  const chaosOverrides = Object.fromEntries(
+    Object.entries(rest).flatMap(([option, value]) => (option.startsWith('chaos.') ? [[option.slice('chaos.'.length), value]] : [])),
+  ) as Partial<ChaosSettings>;
   return {
     ...fromFile,
     ...(direct as MockOptions),
+    chaos: mergeChaos(fromFile.chaos, chaosProfile as ChaosOption | undefined, chaosOverrides),
     themes,
     delivery: {
       ...fromFile.delivery,
@@ -134,4 +173,12 @@ export function serveOptionsFrom(sources: FlagSources): MockOptions {
       ...(deliveryConcurrency !== undefined && { concurrency: deliveryConcurrency as number }),
     },
   };
+}
+
+/** A profile named by flag replaces the file's profile; single rates override either. */
+function mergeChaos(fromFile: ChaosOption | undefined, profile: ChaosOption | undefined, overrides: Partial<ChaosSettings>): ChaosOption | undefined {
+  const fileObject = typeof fromFile === 'string' ? { profile: fromFile } : (fromFile ?? {});
+  const base = profile === undefined ? fileObject : { ...fileObject, profile: profile as Exclude<ChaosOption, object> };
+  const merged = { ...base, ...overrides };
+  return Object.keys(merged).length === 0 ? undefined : merged;
 }

@@ -24,8 +24,9 @@ export function createApp(deps: AppDeps): Hono {
     await next();
     if (c.req.path.startsWith('/__admin/health')) return;
     const jobUuid = c.get('jobUuid' as never) as string | undefined;
-    deps.journal.recordRequest({ at: deps.now(), method: c.req.method, path: c.req.path, status: c.res.status, jobUuid });
-    deps.logger.debug(`${c.req.method} ${c.req.path} → ${c.res.status}${jobUuid ? ` job ${jobUuid}` : ''}`);
+    const fault = c.get('fault' as never) as string | undefined;
+    deps.journal.recordRequest({ at: deps.now(), method: c.req.method, path: c.req.path, status: c.res.status, jobUuid, fault });
+    deps.logger.debug(`${c.req.method} ${c.req.path} → ${c.res.status}${jobUuid ? ` job ${jobUuid}` : ''}${fault ? ` (chaos: ${fault})` : ''}`);
   });
 
   app.route('/', createRenderRoutes(deps.render));

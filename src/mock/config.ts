@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUILT_IN_THEMES, themeSchema, type Theme } from '../fixtures/themes.js';
 import { SetupError } from './api/errors.js';
+import { chaosSettingsFrom, chaosSettingsSchema, type ChaosOption, type ChaosSettings } from './chaos/profiles.js';
 
 /**
  * The mock's options: typed once, defaults in one constant, merged and validated once by
@@ -60,6 +61,8 @@ export interface MockOptions {
   /** [maxRequestsPerBatch=10000] Longer `requests` arrays get 422. */
   maxRequestsPerBatch?: number;
   delivery?: Partial<DeliveryOptions>;
+  /** [chaos="off"] A chaos profile (off, gentle, realistic, hostile), or one with fields overridden. */
+  chaos?: ChaosOption;
   /** [maxJobs=1000] Jobs the journal keeps; the oldest settled job goes first. */
   maxJobs?: number;
   /** [shutdownGraceMs=2000] How long `close()` waits for webhook attempts already in flight. */
@@ -103,6 +106,7 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   maxRequestsPerBatch: number;
   delivery: DeliveryOptions;
+  chaos: ChaosSettings;
   maxJobs: number;
   shutdownGraceMs: number;
   logLevel: LogLevel;
@@ -133,6 +137,7 @@ const optionsSchema = z.object({
     backoffBaseSeconds: z.number().min(0),
     concurrency: z.number().int().min(1).max(1_000),
   }),
+  chaos: chaosSettingsSchema,
   maxJobs: z.number().int().min(1),
   shutdownGraceMs: z.number().int().min(0),
   logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug']),
@@ -152,12 +157,21 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     delivery: { ...DEFAULT_OPTIONS.delivery, ...definedOnly(options.delivery ?? {}) },
     themes: [...(options.themes ?? DEFAULT_OPTIONS.themes)],
     tokens: [...(options.tokens ?? DEFAULT_OPTIONS.tokens)],
+    chaos: chaosOrSetupError(options.chaos),
   };
   const parsed = optionsSchema.safeParse(merged);
   if (!parsed.success) throw new SetupError(describeIssues('option', parsed.error.issues));
   const duplicateTheme = findDuplicate(parsed.data.themes.map((theme) => theme.id));
   if (duplicateTheme !== undefined) throw new SetupError(`themes: theme id ${duplicateTheme} is declared twice; ids must be unique.`);
   return parsed.data;
+}
+
+function chaosOrSetupError(option: ChaosOption | undefined): ChaosSettings {
+  try {
+    return chaosSettingsFrom(option);
+  } catch {
+    throw new SetupError(`option chaos: unknown profile ${JSON.stringify(typeof option === 'string' ? option : option?.profile)}; use off, gentle, realistic or hostile.`);
+  }
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

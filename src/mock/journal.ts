@@ -74,6 +74,8 @@ export interface RequestRecord {
   path: string;
   status: number;
   jobUuid?: string;
+  /** The API-side chaos fault that answered this request, if one did. */
+  fault?: string;
 }
 
 export interface JournalEvents {
@@ -94,7 +96,8 @@ const MAX_REQUESTS = 1_000;
 export class Journal extends EventEmitter<JournalEvents> {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly requests: RequestRecord[] = [];
-  private readonly pendingCounts = new Map<string, number>();
+  /** Per unsettled job: renders not yet delivered or failed, and calls not yet finished. */
+  private readonly open = new Map<string, { renders: number; calls: number }>();
 
   constructor(private readonly maxJobs: number) {
     super();
@@ -113,7 +116,7 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   addJob(job: JobRecord): void {
     this.jobs.set(job.uuid, job);
-    this.pendingCounts.set(job.uuid, job.renders.filter((render) => render.state.status === 'pending').length);
+    this.open.set(job.uuid, { renders: job.renders.filter((render) => render.state.status === 'pending').length, calls: 0 });
     this.evict();
   }
 
@@ -125,22 +128,44 @@ export class Journal extends EventEmitter<JournalEvents> {
     return [...this.jobs.values()];
   }
 
-  /** Settles one render; the job is settled when its last render is. Settling twice is a no-op. */
+  /** Settles one render. Settling twice is a no-op. */
   settleRender(job: JobRecord, index: number, state: Exclude<RenderState, { status: 'pending' }>, now: number): void {
     const render = job.renders[index];
     if (!render || render.state.status !== 'pending') return;
     render.state = state;
-    const pending = (this.pendingCounts.get(job.uuid) ?? 1) - 1;
-    this.pendingCounts.set(job.uuid, pending);
-    if (pending === 0) {
-      job.settledAt = now;
-      this.emit('settled', job);
-      this.evict();
-    }
+    const open = this.open.get(job.uuid);
+    if (open) open.renders -= 1;
+    this.settleIfDone(job, now);
   }
 
+  /** A call joins the job's plan; the job is not settled until it has finished. */
+  openCall(job: JobRecord, call: CallRecord): void {
+    job.calls.push(call);
+    const open = this.open.get(job.uuid);
+    if (open) open.calls += 1;
+  }
+
+  /** A call is done with: delivered, failed for good, or undeliverable. Closing twice is a no-op. */
+  closeCall(job: JobRecord, call: CallRecord, state: Exclude<CallState, 'scheduled' | 'in-flight'>, now: number): void {
+    if (call.state === 'delivered' || call.state === 'failed' || call.state === 'undeliverable') return;
+    call.state = state;
+    const open = this.open.get(job.uuid);
+    if (open) open.calls -= 1;
+    this.settleIfDone(job, now);
+  }
+
+  /** Settled: every render delivered or failed, and every call, duplicates and forgeries included, finished. */
   isSettled(job: JobRecord): boolean {
-    return (this.pendingCounts.get(job.uuid) ?? 0) === 0;
+    return !this.open.has(job.uuid);
+  }
+
+  private settleIfDone(job: JobRecord, now: number): void {
+    const open = this.open.get(job.uuid);
+    if (!open || open.renders > 0 || open.calls > 0) return;
+    this.open.delete(job.uuid);
+    job.settledAt = now;
+    this.emit('settled', job);
+    this.evict();
   }
 
   recordAttempt(job: JobRecord, call: CallRecord, attempt: AttemptRecord): void {
@@ -161,7 +186,6 @@ export class Journal extends EventEmitter<JournalEvents> {
       if (this.jobs.size <= this.maxJobs) return;
       if (job.settledAt !== null) {
         this.jobs.delete(uuid);
-        this.pendingCounts.delete(uuid);
       }
     }
   }

@@ -5,7 +5,11 @@ import { themeSchema } from '../fixtures/themes.js';
 import { ApiError, SetupError, notFound } from './api/errors.js';
 import { TokenRegistry, type NewToken, type TokenRecord } from './api/tokens.js';
 import { createApp } from './app.js';
+import { apiFaults } from './chaos/api-faults.js';
+import { CdnLag } from './chaos/cdn-lag.js';
+import { isChaosOff } from './chaos/profiles.js';
 import { createRng } from './chaos/rng.js';
+import { scheduleWithChaos } from './chaos/webhook-faults.js';
 import { describeIssues, resolveOptions, type MockOptions, type ResolvedOptions } from './config.js';
 import { Journal, type CallRecord, type JobRecord } from './journal.js';
 import { createLogger, type Logger } from './logger.js';
@@ -77,10 +81,35 @@ export async function startMock(options: MockOptions = {}, runtime: MockRuntime 
   const themes = new Map(resolved.themes.map((theme) => [theme.id, theme]));
   const journal = new Journal(resolved.maxJobs);
   let baseUrl = '';
-  const store = new RenderStore({ publicBaseUrl: () => resolved.publicBaseUrl ?? baseUrl });
   const timing = { profile: LATENCY_PRESETS[resolved.latency], timeScale: resolved.timeScale };
+  // Chaos delays stretch and shrink as retry waits do: none in `instant`, a tenth in `fast`.
+  const chaosDelayScale = timing.profile.retryScale * timing.timeScale;
+  const chaos = resolved.chaos;
+  const chaosOn = !isChaosOff(chaos);
+  const rootRng = createRng(resolved.seed);
+  const cdnLag = new CdnLag(clock, Math.round(chaos.cdnLagMs * chaosDelayScale), chaos.cdnLagMode);
+  const store = new RenderStore({ publicBaseUrl: () => resolved.publicBaseUrl ?? baseUrl, availability: cdnLag.availability });
   const dispatcher = new Dispatcher({ journal, clock, fetch: runtime.fetch ?? fetch, delivery: resolved.delivery, timing, logger });
-  const accept = createIntake({ journal, store, dispatcher, clock, timing, seed: resolved.seed, rng: createRng(resolved.seed) });
+  if (chaos.cdnLag > 0) {
+    journal.on('attempt', (job, call, attempt) => cdnLag.callSent(job, call.renderIndexes, attempt.startedAt));
+  }
+  const accept = createIntake({
+    journal,
+    store,
+    dispatcher,
+    clock,
+    timing,
+    seed: resolved.seed,
+    rng: rootRng,
+    ...(chaosOn && {
+      schedule: (plan, job, rng) => {
+        const scheduled = scheduleWithChaos(plan, job, chaos, rng.fork('chaos'), chaosDelayScale);
+        job.faults.push(...scheduled.faults);
+        cdnLag.track(job, scheduled.laggingRenders);
+        return scheduled.calls;
+      },
+    }),
+  });
   let ready = false;
 
   const replay = async (uuid: string, callNumber: number): Promise<CallRecord> => {
@@ -104,6 +133,7 @@ export async function startMock(options: MockOptions = {}, runtime: MockRuntime 
       maxBodyBytes: resolved.maxBodyBytes,
       maxRequestsPerBatch: resolved.maxRequestsPerBatch,
       accept,
+      ...(chaosOn && { before: apiFaults(chaos, rootRng.fork('api'), clock, chaosDelayScale) }),
     },
     admin: { tokens, journal, isReady: () => ready, replay },
     store,

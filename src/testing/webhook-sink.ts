@@ -46,8 +46,10 @@ export interface WebhookSink {
   readonly deliveries: readonly SinkDelivery[];
   /** Deliveries with a valid signature, parsed: what a correct handler would have accepted. */
   genuine(): SinkDelivery[];
-  /** Every key received with a valid signature, with how many times it came. */
+  /** Every key the sink acknowledged (2xx), with how many times it came. */
   keyCounts(): Map<string, number>;
+  /** Every key the sink acknowledged, once per time: what `assertJobHandled` takes as `received`. */
+  received(): string[];
   close(): Promise<void>;
 }
 
@@ -114,17 +116,22 @@ export async function startWebhookSink(options: WebhookSinkOptions): Promise<Web
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  // What the sink acknowledged is what it "stored": with a custom `respond` that accepts forged
+  // calls, their keys show up here, just as they would in a broken handler's table.
+  const received = () =>
+    deliveries.flatMap((delivery) =>
+      delivery.answeredStatus !== null && delivery.answeredStatus >= 200 && delivery.answeredStatus < 300 && delivery.parsed.kind === 'batch'
+        ? delivery.parsed.body.output.map((output) => output.key)
+        : [],
+    );
   return {
     url: `http://127.0.0.1:${port}${path}`,
     deliveries,
     genuine: () => deliveries.filter((delivery) => delivery.signatureValid && delivery.parsed.kind !== 'invalid'),
+    received,
     keyCounts: () => {
       const counts = new Map<string, number>();
-      for (const delivery of deliveries) {
-        if (!delivery.signatureValid || delivery.answeredStatus === null || delivery.answeredStatus >= 300) continue;
-        const keys = delivery.parsed.kind === 'batch' ? delivery.parsed.body.output.map((output) => output.key) : [];
-        for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
+      for (const key of received()) counts.set(key, (counts.get(key) ?? 0) + 1);
       return counts;
     },
     close: () =>

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Theme } from '../../fixtures/themes.js';
 import type { AcceptMode } from '../config.js';
@@ -31,6 +31,8 @@ export interface RenderRouteDeps {
   maxBodyBytes: number;
   maxRequestsPerBatch: number;
   accept: (request: AcceptedRequest) => JobRecord;
+  /** Runs before each render request is handled: where API-side chaos steps in. */
+  before?: MiddlewareHandler;
 }
 
 type Validator = typeof validateBatchRequest;
@@ -91,8 +93,9 @@ export function createRenderRoutes(deps: RenderRouteDeps): Hono {
     },
   });
 
-  routes.post('/api/request-batch-render', limit, handle('batch', validateBatchRequest));
-  routes.post('/api/request-render', limit, handle('single', validateSingleRequest));
+  const before: MiddlewareHandler = deps.before ?? (async (_, next) => next());
+  routes.post('/api/request-batch-render', before, limit, handle('batch', validateBatchRequest));
+  routes.post('/api/request-render', before, limit, handle('single', validateSingleRequest));
   for (const path of ['/api/request-batch-render', '/api/request-render']) {
     routes.all(path, (c) => {
       throw new ApiError(405, `Method Not Allowed: ${c.req.method} ${path} is not supported; use POST.`, {}, { Allow: 'POST' });

@@ -26,15 +26,23 @@ export interface DispatcherDeps {
   logger: Logger;
 }
 
+/** How a forged call differs from the genuine one it imitates. */
+export type Forgery = 'wrong-signature' | 'missing-signature' | 'tampered-body';
+
 export interface ScheduledCall {
   call: CallRecord;
   /** Milliseconds from now. */
   delayMs: number;
   /**
-   * Headers that differ from the genuine call's (a forged or missing signature). Forged calls are
-   * sent once, never retried, and settle no render: a correct handler rejects them.
+   * Set on a forged call: sent once, never retried, and settling no render, since a correct
+   * handler rejects it. What the handler answered is its attempt in the journal.
    */
-  signatureOverride?: { signature: string | null };
+  forgery?: Forgery;
+}
+
+/** An attacker's edit: a key (or, in a single render's body, the URL) changed after signing. */
+export function tamper(body: string): string {
+  return body.includes('"key":"') ? body.replace('"key":"', '"key":"tampered-') : body.replace('"public_url":"', '"public_url":"https:\\/\\/attacker.example\\/');
 }
 
 export interface StopReport {
@@ -75,13 +83,11 @@ export class Dispatcher {
 
   /** Schedules the calls of an accepted job. Calls to a token without a webhook URL settle as undeliverable. */
   schedule(job: JobRecord, target: DeliveryTarget, calls: readonly ScheduledCall[]): void {
+    for (const scheduled of calls) this.deps.journal.openCall(job, scheduled.call);
     for (const scheduled of calls) {
-      job.calls.push(scheduled.call);
       if (!target.webhookUrl) {
-        scheduled.call.state = 'undeliverable';
-        if (!scheduled.signatureOverride) {
-          this.settle(job, scheduled.call, 'failed', 'undeliverable: the token has no webhook URL');
-        }
+        if (!scheduled.forgery) this.settle(job, scheduled.call, 'failed', 'undeliverable: the token has no webhook URL');
+        this.deps.journal.closeCall(job, scheduled.call, 'undeliverable', this.deps.clock.now());
         continue;
       }
       this.after(scheduled.delayMs, () => this.enqueue(job, scheduled, target, 1));
@@ -102,7 +108,7 @@ export class Dispatcher {
       signature: original.signature,
     };
     job.calls.push(call);
-    await this.attempt(job, { call, delayMs: 0, signatureOverride: { signature: original.signature ?? null } }, target, 1);
+    await this.attempt(job, { call, delayMs: 0 }, target, 1);
     return call;
   }
 
@@ -127,6 +133,11 @@ export class Dispatcher {
     }
     const report: StopReport = { undelivered: [] };
     for (const job of this.deps.journal.allJobs()) {
+      for (const call of job.calls) {
+        if (call.state !== 'scheduled' && call.state !== 'in-flight') continue;
+        call.note = `${call.note ? `${call.note}; ` : ''}the mock stopped before this call was answered`;
+        this.deps.journal.closeCall(job, call, 'failed', this.deps.clock.now());
+      }
       const pendingIndexes = job.renders.flatMap((render, index) => (render.state.status === 'pending' ? [index] : []));
       if (pendingIndexes.length === 0) continue;
       report.undelivered.push({
@@ -173,14 +184,34 @@ export class Dispatcher {
     );
   }
 
+  /** Fixes the bytes and the signature of a call the first time it goes out; retries and replays reuse them. */
+  private prepare(job: JobRecord, call: CallRecord, forgery: Forgery | undefined, secret: string): void {
+    const genuine = this.bodyOf(job, call);
+    const signature = signBody(genuine, secret);
+    switch (forgery) {
+      case undefined:
+        call.body = genuine;
+        call.signature = signature;
+        return;
+      case 'wrong-signature':
+        call.body = genuine;
+        call.signature = signBody(genuine, `not-${secret}`);
+        return;
+      case 'missing-signature':
+        call.body = genuine;
+        return;
+      case 'tampered-body':
+        call.body = tamper(genuine);
+        call.signature = signature;
+    }
+  }
+
   private async attempt(job: JobRecord, scheduled: ScheduledCall, target: DeliveryTarget, attempt: number): Promise<void> {
     const { call } = scheduled;
     const { clock, delivery, journal, logger } = this.deps;
-    call.body ??= this.bodyOf(job, call);
-    call.signature ??= signBody(call.body, target.secret);
-    const signature = scheduled.signatureOverride ? scheduled.signatureOverride.signature : call.signature;
+    if (call.body === undefined) this.prepare(job, call, scheduled.forgery, target.secret);
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
-    if (signature !== null) headers.Signature = signature;
+    if (call.signature !== undefined) headers.Signature = call.signature;
 
     call.state = 'in-flight';
     const startedAt = clock.now();
@@ -205,14 +236,18 @@ export class Dispatcher {
     }
     journal.recordAttempt(job, call, record);
 
-    if (scheduled.signatureOverride && call.kind !== 'replay') {
-      // A forged call tests the handler's rejection; whatever it answered, there is nothing to retry.
+    if (call.kind === 'replay') {
       call.state = record.error ? 'failed' : 'delivered';
       return;
     }
+    if (scheduled.forgery) {
+      // A forged call tests the handler's rejection; whatever it answered, there is nothing to retry.
+      journal.closeCall(job, call, record.error ? 'failed' : 'delivered', clock.now());
+      return;
+    }
     if (!record.error) {
-      call.state = 'delivered';
       this.settle(job, call, 'delivered');
+      journal.closeCall(job, call, 'delivered', clock.now());
       logger.debug(`webhook ${job.uuid} call ${call.number}: ${record.status} in ${record.latencyMs} ms`);
       return;
     }
@@ -223,9 +258,9 @@ export class Dispatcher {
       this.after(waitMs, () => this.enqueue(job, scheduled, target, attempt + 1));
       return;
     }
-    call.state = 'failed';
     logger.warn(`webhook ${job.uuid} call ${call.number} failed after ${attempt} attempt(s): ${record.error}`);
     this.settle(job, call, 'failed', `${attempt} attempt(s) failed; last: ${record.error}`);
+    journal.closeCall(job, call, 'failed', clock.now());
   }
 
   private settle(job: JobRecord, call: CallRecord, outcome: 'delivered' | 'failed', reason = ''): void {
