@@ -11,6 +11,8 @@ interface Suite {
 
 const suites: Suite[] = [
   { name: 'api', load: () => import('./api.bench.js') },
+  { name: 'pipeline', load: () => import('./pipeline.bench.js') },
+  { name: 'renderer', load: () => import('./renderer.bench.js') },
 ];
 
 const filter = process.argv[2];
