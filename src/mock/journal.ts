@@ -96,6 +96,7 @@ const MAX_REQUESTS = 1_000;
 export class Journal extends EventEmitter<JournalEvents> {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly requests: RequestRecord[] = [];
+  private nextRequest = 0;
   /** Per unsettled job: renders not yet delivered or failed, and calls not yet finished. */
   private readonly open = new Map<string, { renders: number; calls: number }>();
 
@@ -105,13 +106,17 @@ export class Journal extends EventEmitter<JournalEvents> {
     this.setMaxListeners(0);
   }
 
+  /** A ring: once full, each new request overwrites the oldest, with no shifting of the rest. */
   recordRequest(request: RequestRecord): void {
-    this.requests.push(request);
-    if (this.requests.length > MAX_REQUESTS) this.requests.splice(0, this.requests.length - MAX_REQUESTS);
+    this.requests[this.nextRequest % MAX_REQUESTS] = request;
+    this.nextRequest += 1;
   }
 
+  /** The most recent API requests, oldest first. */
   recentRequests(): readonly RequestRecord[] {
-    return this.requests;
+    if (this.nextRequest <= MAX_REQUESTS) return this.requests;
+    const start = this.nextRequest % MAX_REQUESTS;
+    return [...this.requests.slice(start), ...this.requests.slice(0, start)];
   }
 
   addJob(job: JobRecord): void {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Theme } from '../fixtures/themes.js';
 import { renderPlaceholder, type RenderInput, type RenderedImage } from './pipeline/renderer.js';
 
@@ -105,8 +105,17 @@ export class RenderStore {
   #cacheHits = 0;
   #evictions = 0;
 
+  #lastBaseUrl = { raw: '', trimmed: '' };
+  /** Paths in registration order, a ring of `maxRenders` slots: the oldest is forgotten first. */
+  readonly #order: Array<string | undefined>;
+  #orderHead = 0;
+  #orderTail = 0;
+  readonly #customRandom: boolean;
+
   constructor(options: RenderStoreOptions) {
     this.#options = { ...DEFAULTS, ...options };
+    this.#customRandom = options.random !== undefined;
+    this.#order = new Array<string | undefined>(this.#options.maxRenders);
   }
 
   /** Registers a batch render at `<base>/renders/<uuid v4>.<ext>`; nothing is rendered yet. */
@@ -181,14 +190,15 @@ export class RenderStore {
     let tries = 0;
     do {
       if (++tries > 8) throw new Error(`RenderStore: ${tries - 1} ids in a row were taken; is options.random random?`);
-      id = kind === 'batch' ? uuidV4(this.#options.random(16)) : alphanumeric(40, this.#options.random);
-      // Flattened: a concatenated string would keep its parts alive, once per registration.
-      path = flat(`${folder}${id}.${theme.format}`);
+      id = kind === 'batch' ? this.#uuid() : alphanumeric(40, this.#options.random);
+      path = folder + id + '.' + theme.format;
     } while (this.#renders.has(path));
 
     // The caller's objects are kept, not copied: the validated inputs are fresh per request.
+    if (this.#renders.size >= this.#options.maxRenders) this.#forgetOldest();
     this.#renders.set(path, { theme, key: render.key, inputs: render.inputs });
-    if (this.#renders.size > this.#options.maxRenders) this.#forgetOldest();
+    this.#order[this.#orderTail] = path;
+    this.#orderTail = (this.#orderTail + 1) % this.#order.length;
     return { id, publicUrl: `${this.#baseUrl()}${path}` };
   }
 
@@ -211,8 +221,13 @@ export class RenderStore {
   }
 
   #forgetOldest(): void {
-    const [path] = this.#renders.keys();
+    // Not `this.#renders.keys().next()`: V8 leaves deleted entries in a Map's table until it
+    // rehashes, and iterating from the front walks over every one of them, so using the Map as
+    // a queue costs O(forgotten) per registration once the store is full.
+    const path = this.#order[this.#orderHead];
     if (path === undefined) return;
+    this.#order[this.#orderHead] = undefined;
+    this.#orderHead = (this.#orderHead + 1) % this.#order.length;
     this.#renders.delete(path);
     this.#forgotten += 1;
     const cached = this.#cache.get(path);
@@ -224,7 +239,15 @@ export class RenderStore {
 
   #baseUrl(): string {
     const { publicBaseUrl } = this.#options;
-    return (typeof publicBaseUrl === 'function' ? publicBaseUrl() : publicBaseUrl).replace(/\/+$/, '');
+    const raw = typeof publicBaseUrl === 'function' ? publicBaseUrl() : publicBaseUrl;
+    // Read at every registration; trimmed once per distinct value, as a batch may register 100,000.
+    if (raw !== this.#lastBaseUrl.raw) this.#lastBaseUrl = { raw, trimmed: raw.replace(/\/+$/, '') };
+    return this.#lastBaseUrl.trimmed;
+  }
+
+  /** Node's own uuid generator draws from a pooled entropy cache; a seeded `random` is used when given. */
+  #uuid(): string {
+    return this.#customRandom ? uuidV4(this.#options.random(16)) : randomUUID();
   }
 }
 
@@ -250,11 +273,6 @@ interface Registration {
   theme: Theme;
   key: string;
   inputs: Readonly<Record<string, string>>;
-}
-
-/** A sequential copy of `text`, holding no references to the strings it was built from. */
-function flat(text: string): string {
-  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /** Formats 16 random bytes as a version 4, variant 1 uuid (RFC 9562). */

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Theme } from '../fixtures/themes.js';
 import { themeSchema } from '../fixtures/themes.js';
@@ -62,17 +63,24 @@ function listen(app: { fetch: (request: Request) => Response | Promise<Response>
   });
 }
 
-/**
- * Starts the mock: validates the options, binds the port and returns a handle.
- *
- * @example
- * const mock = await startMock({ port: 0, latency: 'instant', webhookUrl: receiver.url });
- * const answer = await fetch(`${mock.url}/api/request-batch-render`, { … });
- * await mock.waitForJob((await answer.json()).uuid);
- * await mock.close();
- */
-export async function startMock(options: MockOptions = {}, runtime: MockRuntime = {}): Promise<MockServer> {
-  const resolved = resolveOptions(options);
+/** The mock without a socket: its Hono app and its parts, for startMock to bind and for in-process use. */
+export interface MockCore {
+  app: Hono;
+  resolved: ResolvedOptions;
+  devToken: TokenRecord;
+  tokens: TokenRegistry;
+  themes: Map<number, Theme>;
+  journal: Journal;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  replay(uuid: string, callNumber: number): Promise<CallRecord>;
+  /** The server's own URL, once bound: the default base of public image URLs. */
+  setBaseUrl(url: string): void;
+  setReady(ready: boolean): void;
+}
+
+/** Assembles the mock from resolved options: every part, wired, with no port bound yet. */
+export function createMockCore(resolved: ResolvedOptions, runtime: MockRuntime = {}): MockCore {
   const clock = runtime.clock ?? systemClock;
   const logger = runtime.logger ?? createLogger(resolved.logLevel);
   const tokens = new TokenRegistry();
@@ -142,11 +150,43 @@ export async function startMock(options: MockOptions = {}, runtime: MockRuntime 
     now: () => clock.now(),
   });
 
+  return {
+    app,
+    resolved,
+    devToken,
+    tokens,
+    themes,
+    journal,
+    dispatcher,
+    logger,
+    replay,
+    setBaseUrl: (url) => {
+      baseUrl = url;
+    },
+    setReady: (value) => {
+      ready = value;
+    },
+  };
+}
+
+/**
+ * Starts the mock: validates the options, binds the port and returns a handle.
+ *
+ * @example
+ * const mock = await startMock({ port: 0, latency: 'instant', webhookUrl: receiver.url });
+ * const answer = await fetch(`${mock.url}/api/request-batch-render`, { … });
+ * await mock.waitForJob((await answer.json()).uuid);
+ * await mock.close();
+ */
+export async function startMock(options: MockOptions = {}, runtime: MockRuntime = {}): Promise<MockServer> {
+  const resolved = resolveOptions(options);
+  const { app, devToken, tokens, themes, journal, dispatcher, logger, replay, setBaseUrl, setReady } = createMockCore(resolved, runtime);
   const server = await listen(app, resolved.port, resolved.host);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  baseUrl = `http://${host}:${address.port}`;
-  ready = true;
+  const baseUrl = `http://${host}:${address.port}`;
+  setBaseUrl(baseUrl);
+  setReady(true);
 
   return {
     url: baseUrl,
@@ -178,7 +218,7 @@ export async function startMock(options: MockOptions = {}, runtime: MockRuntime 
     },
     replay,
     close: async () => {
-      ready = false;
+      setReady(false);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const report = await dispatcher.stop(resolved.shutdownGraceMs);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

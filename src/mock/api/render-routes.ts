@@ -1,11 +1,11 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Theme } from '../../fixtures/themes.js';
 import type { AcceptMode } from '../config.js';
 import type { JobRecord } from '../journal.js';
 import { wantsJson } from './accept.js';
 import { ApiError, unauthenticated } from './errors.js';
 import { parseJsonBody } from './json-body.js';
+import { readBodyText } from './read-body.js';
 import { bearerToken, type TokenRecord, type TokenRegistry } from './tokens.js';
 import {
   summariseErrors,
@@ -73,7 +73,7 @@ export function createRenderRoutes(deps: RenderRouteDeps): Hono {
     if (!isJsonContentType(c.req.header('Content-Type'))) {
       throw new ApiError(415, `Unsupported Media Type: send the body as JSON with "Content-Type: application/json" (got ${JSON.stringify(c.req.header('Content-Type') ?? 'none')}).`);
     }
-    const body = parseJsonBody(await c.req.text());
+    const body = parseJsonBody(await readBodyText(c, deps.maxBodyBytes));
     const result: ValidationResult = validate(body, deps.themes(), limits);
     if (!result.ok) {
       if (!json) return laravelRedirect(c, c.req.header('Referer') ?? `${origin}/`);
@@ -84,18 +84,9 @@ export function createRenderRoutes(deps: RenderRouteDeps): Hono {
     return c.json({ success: true, uuid: job.uuid, webhook_url: token.webhookUrl });
   };
 
-  const limit = bodyLimit({
-    maxSize: deps.maxBodyBytes,
-    onError: () => {
-      throw new ApiError(413, `Payload Too Large: the body is over ${deps.maxBodyBytes} bytes, the mock's cap.`, {
-        hint: `Split the batch, or raise the cap with --max-body-bytes (current ${deps.maxBodyBytes}).`,
-      });
-    },
-  });
-
   const before: MiddlewareHandler = deps.before ?? (async (_, next) => next());
-  routes.post('/api/request-batch-render', before, limit, handle('batch', validateBatchRequest));
-  routes.post('/api/request-render', before, limit, handle('single', validateSingleRequest));
+  routes.post('/api/request-batch-render', before, handle('batch', validateBatchRequest));
+  routes.post('/api/request-render', before, handle('single', validateSingleRequest));
   for (const path of ['/api/request-batch-render', '/api/request-render']) {
     routes.all(path, (c) => {
       throw new ApiError(405, `Method Not Allowed: ${c.req.method} ${path} is not supported; use POST.`, {}, { Allow: 'POST' });

@@ -113,6 +113,23 @@ describe('body format', () => {
     });
   });
 
+  it('returns 413 for a chunked body that grows past the cap without a Content-Length', async () => {
+    const chunk = new TextEncoder().encode(`{"theme_id":1,"requests":[${'{"key":"k","input_1":"xxxxxxxxxx"},'.repeat(40)}`);
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(chunk);
+      },
+    });
+    const response = await fetch(`${mock.url}${BATCH}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${mock.token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { message: string }).message).toBe("Payload Too Large: the body is over 4096 bytes, the mock's cap.");
+  });
+
   it('returns 400 naming the trailing comma of the documented example and where it is', async () => {
     const documented = '{\n  "requests": [\n    {\n      "key": "a",\n      "input_1": "Hello",\n    }\n  ],\n  "theme_id": 1\n}';
     const answer = await post(mock, BATCH, documented);
