@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SERVE_FLAGS } from '../../src/cli/serve-flags.js';
+import { CHAOS_FLAGS, SERVE_FLAGS } from '../../src/cli/serve-flags.js';
 
 const BIN = fileURLToPath(new URL('../../bin/imagefactory-mock.js', import.meta.url));
 
@@ -73,10 +73,24 @@ describe('imagefactory-mock serve', () => {
     );
   });
 
+  it('lists its commands in --help', async () => {
+    const help = run(['--help']);
+    expect(await help.exited).toBe(0);
+    for (const command of ['serve', 'check-handler', 'replay']) expect(help.stdout()).toContain(`\`${command}\``);
+  });
+
+  it('prints the chaos it brings in the banner', async () => {
+    const mock = run(['serve', '--port', '0', '--chaos', 'gentle', '--chaos-duplicate', '0.5', '--log-level', 'silent']);
+    await mock.waitForOutput(/Ctrl-C stops\./);
+    expect(mock.stdout()).toContain('  chaos           split 0.1, reorder 0.3, duplicate 0.5, delay 0.05\n');
+    mock.child.kill('SIGTERM');
+    expect(await mock.exited).toBe(0);
+  });
+
   it('lists every flag and its environment twin in --help', async () => {
     const help = run(['serve', '--help']);
     expect(await help.exited).toBe(0);
-    for (const spec of SERVE_FLAGS) {
+    for (const spec of [...SERVE_FLAGS, ...CHAOS_FLAGS]) {
       expect(help.stdout()).toContain(`--${spec.flag}`);
       expect(help.stdout()).toContain(spec.env);
     }

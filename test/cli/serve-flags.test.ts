@@ -97,3 +97,21 @@ describe('resolveOptions', () => {
     );
   });
 });
+
+describe('chaos flags', () => {
+  it('takes a profile and overrides single rates by flag or environment', () => {
+    const options = serveOptionsFrom({ flags: { chaos: 'realistic', 'chaos-duplicate': '0.5' }, env: { IMAGEFACTORY_MOCK_CHAOS_API_429: '0.25' } });
+    expect(options.chaos).toEqual({ profile: 'realistic', duplicate: 0.5, api429: 0.25 });
+    expect(resolveOptions(options).chaos).toMatchObject({ split: 0.2, duplicate: 0.5, api429: 0.25 });
+  });
+
+  it('rejects a rate outside 0–1 and an unknown profile, naming the flag', () => {
+    expect(() => serveOptionsFrom({ flags: { chaos: 'brutal', 'chaos-split': '2' }, env: {} })).toThrow(
+      '--chaos must be one of off, gentle, realistic, hostile (got "brutal").\n--chaos-split must be a rate from 0 to 1 (got "2").',
+    );
+  });
+
+  it('keeps chaos off when nothing asks for it', () => {
+    expect(serveOptionsFrom({ flags: {}, env: {} }).chaos).toBeUndefined();
+  });
+});
