@@ -2,7 +2,7 @@
 // It writes pacts/my-shop-imagefactory.json, the contract your CI publishes and the mock verifies.
 import { PactV4 } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
-import { addBatchRenderAccepted, addRenderValidationFailed } from '../../src/contract/index.js';
+import { addBatchRenderAccepted, addRenderValidationFailed } from '../../src/contract/pact/index.js';
 
 // Your code: whatever your app uses to ask ImageFactory for renders.
 async function renderProductCards(baseUrl: string, token: string, products: { sku: string; name: string }[]) {

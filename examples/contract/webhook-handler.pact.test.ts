@@ -5,13 +5,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PactV4, v4AsynchronousBodyHandler } from '@pact-foundation/pact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addBatchWebhookMessage,
-  addSingleWebhookMessage,
-  parseWebhookBody,
-  verifySignature,
-  verifyWebhookHandler,
-} from '../../src/contract/index.js';
+import { parseWebhookBody, verifySignature } from '../../src/contract/index.js';
+import { addBatchWebhookMessage, addSingleWebhookMessage, verifyWebhookHandler } from '../../src/contract/pact/index.js';
 
 // Your code: what to do with a webhook body once its signature checked out.
 const saved: { key: string | null; url: string }[] = [];

@@ -1,5 +1,7 @@
 /**
- * The contract kit: the wire shapes, a typed client, webhook helpers and Pact builders.
+ * The contract kit without Pact: the wire shapes, a typed client and the webhook helpers. Nothing
+ * here may import `@pact-foundation/pact` (an optional peer dependency): the Pact builders and
+ * verifiers are on their own subpath, `imagefactory-mock/pact` (`./pact/index.ts`).
  */
 export * from './schemas.js';
 export {
@@ -17,4 +19,3 @@ export {
   WebhookBodyError,
   type ParsedWebhookBody,
 } from './webhook-bodies.js';
-export * from './pact/index.js';

@@ -1,6 +1,8 @@
 /**
- * Pact builders and verification helpers for ImageFactory's render API and its webhooks. Plug the
- * builders into your own `PactV4`; run `verifyWebhookHandler` against your running handler.
+ * `imagefactory-mock/pact`: Pact builders and verification helpers for ImageFactory's render API
+ * and its webhooks. Plug the builders into your own `PactV4`; run `verifyWebhookHandler` against
+ * your running handler. A subpath of its own because these modules import `@pact-foundation/pact`,
+ * which only users of Pact install.
  */
 export {
   addBatchRenderAccepted,

@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Verifier } from '@pact-foundation/pact';
-import { signBody } from '../signature.js';
-import { parseWebhookBody, serialiseBatchWebhookBody, serialiseSingleWebhookBody } from '../webhook-bodies.js';
-import { phpJsonEncode } from '../../mock/pipeline/php-json.js';
+import { runInQuietChild, siblingModule, trimPactReport } from './quiet-child.js';
 import { WEBHOOK_DELIVERY_STATES, type WebhookDeliveryState } from './provider-states.js';
 import { WEBHOOK_DELIVERY_PACT, WEBHOOK_DELIVERY_PACT_FILE } from './webhook-deliveries.js';
+import type {
+  WebhookCallRecord,
+  WebhookHandlerVerificationRun,
+  WebhookHandlerVerificationSettings,
+} from './webhook-handler-verification.js';
+
+export type { WebhookCallRecord } from './webhook-handler-verification.js';
 
 /** Options of {@link verifyWebhookHandler}. */
 export interface VerifyWebhookHandlerOptions {
@@ -26,15 +29,12 @@ export interface VerifyWebhookHandlerOptions {
   pactUrls?: string[];
   /** [provider="imagefactory-webhook-handler"] The provider name in those pacts. */
   provider?: string;
-  /** [logLevel="error"] Pact's own log level; "error" keeps a passing run quiet. */
+  /**
+   * [logLevel="error"] Pact's own log level. The verifier runs in a child process: at "info",
+   * "debug" and "trace" it prints to this process's output as it goes; at "warn" and "error" its
+   * output (Pact's report with it) is kept, and only a failure shows it, in the error.
+   */
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-}
-
-/** One call the verifier made to the handler, and what the handler answered. */
-export interface WebhookCallRecord {
-  state: WebhookDeliveryState;
-  path: string;
-  status: number;
 }
 
 /** The error {@link verifyWebhookHandler} rejects with: the verdict per call, and Pact's own report. */
@@ -44,7 +44,10 @@ export class WebhookHandlerVerificationError extends Error {
   constructor(
     message: string,
     readonly calls: readonly WebhookCallRecord[],
-    /** Pact's verifier result (its JSON report where it gave one). */
+    /**
+     * Pact's verification report, cut to its failures (or Pact's error when it could not run);
+     * '' when the verifier never started.
+     */
     readonly report: string,
   ) {
     super(message);
@@ -57,8 +60,8 @@ const DEFAULTS = {
   logLevel: 'error',
 } as const;
 
-/** Pact's proxy serves these itself; they must reach it untouched. */
-const PACT_PROXY_PATHS = ['/_pactSetup', '/_messages'];
+/** Pact prints its console report at any level: only these ask to see it as it comes. */
+const ECHOED_LEVELS: ReadonlySet<string> = new Set(['trace', 'debug', 'info']);
 
 /**
  * Replays the webhook-delivery pact against a running webhook handler with Pact's own `Verifier`,
@@ -69,6 +72,9 @@ const PACT_PROXY_PATHS = ['/_pactSetup', '/_messages'];
  *
  * So it fails for a handler that rejects valid signatures (for instance one that re-serialises the
  * parsed body before checking) and for one that accepts tampered calls.
+ *
+ * Pact's verifier prints its report to standard output at any log level, so it runs in a child
+ * process (started once, then reused; calls take turns) and a passing run prints nothing.
  *
  * @throws WebhookHandlerVerificationError naming each call the handler answered wrongly, and why
  *   that usually happens.
@@ -82,121 +88,39 @@ const PACT_PROXY_PATHS = ['/_pactSetup', '/_messages'];
  * });
  */
 export async function verifyWebhookHandler(options: VerifyWebhookHandlerOptions): Promise<void> {
-  const settings = {
+  const settings: WebhookHandlerVerificationSettings = {
     providerBaseUrl: options.providerBaseUrl.replace(/\/+$/, ''),
     secret: options.secret,
     path: withLeadingSlash(options.path ?? DEFAULTS.path),
     provider: options.provider ?? DEFAULTS.provider,
+    pactUrls: options.pactUrls ?? [shippedPactPath()],
     logLevel: options.logLevel ?? DEFAULTS.logLevel,
   };
-  const pactUrls = options.pactUrls ?? [shippedPactPath()];
   if (settings.secret === '') {
     throw new Error('verifyWebhookHandler: secret is empty; pass the webhook signing secret your handler checks with');
   }
   // Pact's proxy has no handler for a refused connection: it throws out of the process and the
   // verifier waits forever. So make sure something listens before starting it.
   await assertListening(settings.providerBaseUrl, settings.path);
-  const calls: WebhookCallRecord[] = [];
-  // The verifier runs one interaction at a time: state setup, then its one request. The state
-  // handler says how the next call is signed; the filter reads it once and resets it.
-  let next: WebhookDeliveryState = WEBHOOK_DELIVERY_STATES.signed;
-  const setState = (state: WebhookDeliveryState) => async () => {
-    next = state;
-    return undefined;
-  };
-
-  const requestFilter = (
-    req: IncomingMessage & { body?: unknown; path?: string },
-    res: ServerResponse,
-    nextMiddleware: () => void,
-  ): void => {
-    const url = req.url ?? '/';
-    if (PACT_PROXY_PATHS.some((path) => url.startsWith(path))) {
-      nextMiddleware();
-      return;
-    }
-    const state = next;
-    next = WEBHOOK_DELIVERY_STATES.signed;
-    const sent = asServiceSends(req.body, settings.secret, state);
-    req.body = sent.body;
-    req.headers['content-length'] = String(sent.body.length);
-    req.headers['content-type'] = 'application/json';
-    if (sent.signature === undefined) delete req.headers['signature'];
-    else req.headers['signature'] = sent.signature;
-    req.url = settings.path;
-    res.on('finish', () => {
-      calls.push({ state, path: settings.path, status: res.statusCode });
-    });
-    nextMiddleware();
-  };
-
-  const verifier = new Verifier({
-    provider: settings.provider,
-    providerBaseUrl: settings.providerBaseUrl,
-    pactUrls,
-    logLevel: settings.logLevel,
-    requestFilter,
-    stateHandlers: Object.fromEntries(
-      Object.values(WEBHOOK_DELIVERY_STATES).map((state) => [state, setState(state)]),
-    ),
-  });
-  try {
-    await verifier.verifyProvider();
-  } catch (error) {
-    const report = error instanceof Error ? error.message : String(error);
-    throw new WebhookHandlerVerificationError(explainFailure(settings.providerBaseUrl, settings.path, calls, report), calls, report);
-  }
+  // Pact's verifier prints its report straight to standard output: run it where that is a pipe,
+  // and show the report only when it failed.
+  const { value: run, output } = await runInQuietChild<WebhookHandlerVerificationRun>(
+    {
+      module: siblingModule(import.meta.url, 'webhook-handler-verification'),
+      export: 'runWebhookHandlerVerification',
+      input: settings,
+    },
+    { echo: ECHOED_LEVELS.has(settings.logLevel) },
+  );
+  if (run.passed) return;
+  const report = reportOf(output, run.pactError);
+  throw new WebhookHandlerVerificationError(explainFailure(settings.providerBaseUrl, settings.path, run.calls, report), run.calls, report);
 }
 
-/** The bytes and signature the service would send for `parsed`, spoiled as `state` says. */
-function asServiceSends(
-  parsed: unknown,
-  secret: string,
-  state: WebhookDeliveryState,
-): { body: Buffer; signature: string | undefined } {
-  const original = serviceBytes(parsed);
-  switch (state) {
-    case WEBHOOK_DELIVERY_STATES.signed:
-      return { body: Buffer.from(original), signature: signBody(original, secret) };
-    case WEBHOOK_DELIVERY_STATES.tamperedBody:
-      return { body: Buffer.from(tamper(original)), signature: signBody(original, secret) };
-    case WEBHOOK_DELIVERY_STATES.otherSecret:
-      return { body: Buffer.from(original), signature: signBody(original, `${secret}-but-not-yours`) };
-    case WEBHOOK_DELIVERY_STATES.unsigned:
-      return { body: Buffer.from(original), signature: undefined };
-  }
-}
-
-/**
- * The service's bytes: the documented body rebuilt in the service's key order and written as PHP
- * writes it. Pact's proxy hands the filter a parsed body, and a pact file may keep keys sorted, so
- * the bytes are rebuilt rather than passed on.
- */
-function serviceBytes(parsed: unknown): string {
-  const json = phpJsonEncode(parsed ?? {});
-  try {
-    const webhook = parseWebhookBody(json);
-    return webhook.kind === 'batch'
-      ? serialiseBatchWebhookBody(webhook.body.uuid, webhook.body.output)
-      : serialiseSingleWebhookBody(webhook.body.uuid, webhook.body.public_url);
-  } catch {
-    // Not one of the two documented bodies (a custom pact): sign it as PHP would write it.
-    return json;
-  }
-}
-
-/**
- * Changes one character of the body's last string (a public URL in both documented bodies: the
- * character before its extension), so that the body stays valid JSON with a valid URL and only
- * the signature can tell.
- */
-function tamper(bytes: string): string {
-  const closingQuote = bytes.lastIndexOf('"');
-  const dot = bytes.lastIndexOf('.', closingQuote);
-  const at = dot > 0 && /[A-Za-z0-9]/.test(bytes[dot - 1] ?? '') ? dot - 1 : closingQuote - 1;
-  if (at < 0) return `${bytes} `;
-  const replacement = bytes[at] === 'x' ? 'y' : 'x';
-  return `${bytes.slice(0, at)}${replacement}${bytes.slice(at + 1)}`;
+/** The failures section of the printed report; Pact's own error when it printed none. */
+function reportOf(output: string, pactError: string): string {
+  const printed = trimPactReport(output);
+  return printed.startsWith('Failures:') ? printed : pactError;
 }
 
 function explainFailure(baseUrl: string, path: string, calls: readonly WebhookCallRecord[], report: string): string {
@@ -208,9 +132,8 @@ function explainFailure(baseUrl: string, path: string, calls: readonly WebhookCa
   for (const call of wrong) {
     lines.push(`  - ${call.state}: answered ${call.status}, expected ${expectedFor(call.state)}. ${adviceFor(call.state)}`);
   }
-  if (wrong.length === 0) {
-    lines.push(`  Pact's verifier reported: ${summarise(report)}`);
-  }
+  if (wrong.length === 0) lines.push("  Every call got the status it should, yet Pact's verifier failed: see its report below.");
+  lines.push('', `Pact's verifier reported:`, indent(report));
   return lines.join('\n');
 }
 
@@ -237,9 +160,11 @@ function adviceFor(state: WebhookDeliveryState): string {
   }
 }
 
-function summarise(report: string): string {
-  const flat = report.replace(/\s+/g, ' ').trim();
-  return flat.length > 500 ? `${flat.slice(0, 497)}...` : flat;
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
 }
 
 async function assertListening(baseUrl: string, path: string): Promise<void> {

@@ -105,12 +105,33 @@ describe('verifyWebhookHandler', () => {
         [WEBHOOK_DELIVERY_STATES.unsigned, 200],
       ].sort(byState),
     );
+    // Pact's report comes back from the verifier's child process cut to its failures section.
+    const between = 'Verifying a pact between imagefactory-webhooks and imagefactory-webhook-handler';
+    const report = [
+      'Failures:',
+      '',
+      `1) ${between} Given ${WEBHOOK_DELIVERY_STATES.otherSecret} - a batch webhook call signed with another secret`,
+      '    1.1) has status code 401',
+      '           expected 401 but was 200',
+      `2) ${between} Given ${WEBHOOK_DELIVERY_STATES.tamperedBody} - a batch webhook call whose body was changed after signing`,
+      '    2.1) has status code 401',
+      '           expected 401 but was 200',
+      `3) ${between} Given ${WEBHOOK_DELIVERY_STATES.unsigned} - a batch webhook call without a Signature header`,
+      '    3.1) has status code 401',
+      '           expected 401 but was 200',
+      '',
+      'There were 3 pact failures',
+    ];
+    expect(error.report).toBe(report.join('\n'));
     expect(error.message).toBe(
       [
         `verifyWebhookHandler: the handler at ${target.providerBaseUrl}${target.path} does not honour the webhook contract.`,
         `  - ${WEBHOOK_DELIVERY_STATES.tamperedBody}: answered 200, expected a 4xx. The handler accepts a body that was changed after signing: verify the signature over the raw body and reject a mismatch.`,
         `  - ${WEBHOOK_DELIVERY_STATES.otherSecret}: answered 200, expected a 4xx. The handler accepts a signature made with another secret: compute the HMAC with your own signing secret and compare.`,
         `  - ${WEBHOOK_DELIVERY_STATES.unsigned}: answered 200, expected a 4xx. The handler accepts a call without a Signature header: reject it.`,
+        '',
+        "Pact's verifier reported:",
+        ...report.map((line) => (line === '' ? '' : `  ${line}`)),
       ].join('\n'),
     );
   });
