@@ -48,8 +48,8 @@ export const serveCommand = defineCommand({
   async run({ args }) {
     const options = serveOptionsFrom({ flags: args as Record<string, string | boolean | undefined>, env: process.env });
     const mock = await startMock(options);
-    console.log(banner(mock, args['show-secret'] === true));
-    await new Promise<void>((resolve) => {
+    // Handlers first, banner second: whoever reads "Ctrl-C stops." may signal at once.
+    const stopped = new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -59,6 +59,8 @@ export const serveCommand = defineCommand({
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    console.log(banner(mock, args['show-secret'] === true));
+    await stopped;
     const report = await mock.close();
     const pending = report.undelivered.reduce((sum, job) => sum + job.pending, 0);
     console.log(pending === 0 ? 'stopped; every accepted render was settled.' : `stopped; ${pending} render(s) in ${report.undelivered.length} job(s) were not delivered (see the warnings above).`);

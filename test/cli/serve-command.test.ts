@@ -40,6 +40,12 @@ function run(args: string[], env: Record<string, string> = {}): Run {
   };
 }
 
+/** The mock answers health once its event loop runs: a signal sent after that meets its handlers. */
+async function waitForHealth(mock: Run): Promise<void> {
+  const [, url] = mock.stdout().match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)!;
+  expect((await fetch(`${url}/__admin/health`)).status).toBe(200);
+}
+
 describe('imagefactory-mock serve', () => {
   it('prints its banner with the secret masked, serves, and stops cleanly on SIGTERM', async () => {
     const mock = run(['serve', '--port', '0', '--seed', 'banner-seed', '--log-level', 'warn'], { IMAGEFACTORY_MOCK_SECRET: 'whsec_from_env_1234' });
@@ -60,6 +66,7 @@ describe('imagefactory-mock serve', () => {
   it('prints the secret in full with --show-secret', async () => {
     const mock = run(['serve', '--port', '0', '--secret', 'whsec_visible_secret', '--show-secret', '--log-level', 'silent']);
     await mock.waitForOutput(/Ctrl-C stops\./);
+    await waitForHealth(mock);
     expect(mock.stdout()).toContain('  signing secret  whsec_visible_secret\n');
     mock.child.kill('SIGINT');
     expect(await mock.exited).toBe(0);
@@ -82,6 +89,7 @@ describe('imagefactory-mock serve', () => {
   it('prints the chaos it brings in the banner', async () => {
     const mock = run(['serve', '--port', '0', '--chaos', 'gentle', '--chaos-duplicate', '0.5', '--log-level', 'silent']);
     await mock.waitForOutput(/Ctrl-C stops\./);
+    await waitForHealth(mock);
     expect(mock.stdout()).toContain('  chaos           split 0.1, reorder 0.3, duplicate 0.5, delay 0.05\n');
     mock.child.kill('SIGTERM');
     expect(await mock.exited).toBe(0);
