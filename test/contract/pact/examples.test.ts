@@ -7,7 +7,7 @@ import { runInQuietChild } from '../../../src/contract/pact/quiet-child.js';
 import type { InteractionVerdict } from './mock-provider-tasks.js';
 
 /**
- * The examples of docs/contract-testing.md, run as they are: importing them registers their tests
+ * The examples of the README's "Contract testing in five minutes", run as they are: importing them registers their tests
  * here. Their pacts go to a folder of their own, not to the shipped pacts/.
  */
 
@@ -21,8 +21,8 @@ await import('../../../examples/contract/webhook-handler.pact.test.js');
 delete process.env.PACT_DIR;
 afterAll(() => rmSync(pactDir, { recursive: true, force: true }));
 
-describe('docs/contract-testing.md', () => {
-  const doc = readFileSync(join(ROOT, 'docs/contract-testing.md'), 'utf8');
+describe('README.md, Contract testing in five minutes', () => {
+  const doc = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
   for (const file of ['examples/contract/client.pact.test.ts', 'examples/contract/webhook-handler.pact.test.ts']) {
     it(`shows ${file} as it is, importing the kit by package name`, () => {
