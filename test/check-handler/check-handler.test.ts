@@ -1,11 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  startWebhookHandler,
-  type RunningWebhookHandler,
-  type WebhookHandlerFlaw,
-} from '../../examples/webhook-handler.js';
+import { describe, expect, it } from 'vitest';
+import type { WebhookHandlerFlaw } from '../../examples/webhook-handler.js';
+import { exampleHandlers } from '../support/example-handlers.js';
 import { CHECK_CASES, checkHandler, type CheckId, type CheckReport } from '../../src/check-handler/index.js';
 import { SetupError } from '../../src/mock/api/errors.js';
 
@@ -19,16 +16,7 @@ const ACK_CHECKS: CheckId[] = [
   'escaped-characters',
 ];
 
-const running: RunningWebhookHandler[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((handler) => handler.close()));
-});
-
-async function handler(flaw?: WebhookHandlerFlaw): Promise<RunningWebhookHandler> {
-  const started = await startWebhookHandler({ secret, ...(flaw === undefined ? {} : { flaw }) });
-  running.push(started);
-  return started;
-}
+const handler = exampleHandlers(secret);
 
 const failedIds = (report: CheckReport): CheckId[] =>
   report.results.filter((result) => result.verdict === 'fail').map((result) => result.id);

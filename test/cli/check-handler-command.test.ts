@@ -1,20 +1,11 @@
 import { runCommand } from 'citty';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startWebhookHandler, type RunningWebhookHandler, type WebhookHandlerFlaw } from '../../examples/webhook-handler.js';
+import { describe, expect, it } from 'vitest';
+import { exampleHandlers } from '../support/example-handlers.js';
 import { createCheckHandlerCommand } from '../../src/cli/check-handler-command.js';
 
 const secret = 'whsec_cli';
 
-const running: RunningWebhookHandler[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((handler) => handler.close()));
-});
-
-async function handler(flaw?: WebhookHandlerFlaw): Promise<RunningWebhookHandler> {
-  const started = await startWebhookHandler({ secret, ...(flaw === undefined ? {} : { flaw }) });
-  running.push(started);
-  return started;
-}
+const handler = exampleHandlers(secret);
 
 /** Runs the command in-process with captured output, env, exit code and files. */
 async function run(rawArgs: string[], env: Record<string, string | undefined> = {}) {

@@ -201,6 +201,12 @@ function rendersOf(items: readonly RenderItem[]): ValidatedRender[] {
   });
 }
 
+/** The wire schema's failures, each turned into the Laravel rule message it stands for. */
+function addSchemaIssues(parsed: z.ZodSafeParseResult<unknown>, body: unknown, bag: ErrorBag, limits: ValidationLimits): void {
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) bag.add(issue.path, laravelMessage(issue.path, ruleFor(issue, body), limits));
+}
+
 /** Validates `POST /api/request-batch-render`. */
 export function validateBatchRequest(
   body: unknown,
@@ -209,11 +215,7 @@ export function validateBatchRequest(
 ): ValidationResult {
   const bag = new ErrorBag();
   const parsed = batchRenderRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      bag.add(issue.path, laravelMessage(issue.path, ruleFor(issue, body), limits));
-    }
-  }
+  addSchemaIssues(parsed, body, bag, limits);
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const requests = Array.isArray(record.requests) ? (record.requests as unknown[]) : [];
   if (requests.length > limits.maxRequestsPerBatch) {
@@ -239,11 +241,7 @@ export function validateSingleRequest(
 ): ValidationResult {
   const bag = new ErrorBag();
   const parsed = singleRenderRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      bag.add(issue.path, laravelMessage(issue.path, ruleFor(issue, body), limits));
-    }
-  }
+  addSchemaIssues(parsed, body, bag, limits);
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const theme = themeFor(record.theme_id, themes, bag, limits);
   const warnings: string[] = [];
