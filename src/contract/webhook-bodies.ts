@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { phpJsonEncode } from '../mock/pipeline/php-json.js';
+import { firstJsonErrorOffset } from './json-error-position.js';
 import {
   batchWebhookBodySchema,
   singleWebhookBodySchema,
@@ -102,122 +103,12 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/** V8 names the position for some syntax errors and not others, so find it ourselves. */
 function jsonErrorWhere(text: string): string {
   if (text.trim() === '') return 'the body is empty';
-  const position = jsonErrorPosition(text);
+  const position = firstJsonErrorOffset(text);
   if (position >= text.length) return `unexpected end at position ${text.length}`;
   const near = text.slice(Math.max(0, position - 10), position + 10);
   return `at position ${position}, near ${JSON.stringify(near)}`;
-}
-
-/** The index of the first character a JSON parser would reject (text.length for a cut-off text). */
-function jsonErrorPosition(text: string): number {
-  let at = 0;
-  const skipSpace = (): void => {
-    while (at < text.length && ' \t\n\r'.includes(text[at] as string)) at++;
-  };
-  const expectLiteral = (word: string): void => {
-    for (const char of word) {
-      if (text[at] !== char) throw at;
-      at++;
-    }
-  };
-  const string = (): void => {
-    at++; // the opening quote
-    while (at < text.length) {
-      const char = text[at] as string;
-      if (char === '"') {
-        at++;
-        return;
-      }
-      if (char < ' ') throw at;
-      if (char === '\\') {
-        at++;
-        const escape = text[at];
-        if (escape === 'u') {
-          for (let index = 1; index <= 4; index++) {
-            if (!/[0-9a-fA-F]/.test(text[at + index] ?? '')) throw at + index;
-          }
-          at += 5;
-        } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) {
-          at++;
-        } else {
-          throw at;
-        }
-      } else {
-        at++;
-      }
-    }
-    throw at;
-  };
-  const number = (): void => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(at));
-    if (!match || match[0] === '-') throw at;
-    at += match[0].length;
-  };
-  const value = (): void => {
-    skipSpace();
-    const char = text[at];
-    if (char === '{') {
-      at++;
-      skipSpace();
-      if (text[at] === '}') {
-        at++;
-        return;
-      }
-      for (;;) {
-        skipSpace();
-        if (text[at] !== '"') throw at;
-        string();
-        skipSpace();
-        if (text[at] !== ':') throw at;
-        at++;
-        value();
-        skipSpace();
-        if (text[at] === '}') {
-          at++;
-          return;
-        }
-        if (text[at] !== ',') throw at;
-        at++;
-      }
-    } else if (char === '[') {
-      at++;
-      skipSpace();
-      if (text[at] === ']') {
-        at++;
-        return;
-      }
-      for (;;) {
-        value();
-        skipSpace();
-        if (text[at] === ']') {
-          at++;
-          return;
-        }
-        if (text[at] !== ',') throw at;
-        at++;
-      }
-    } else if (char === '"') {
-      string();
-    } else if (char === 't') {
-      expectLiteral('true');
-    } else if (char === 'f') {
-      expectLiteral('false');
-    } else if (char === 'n') {
-      expectLiteral('null');
-    } else {
-      number();
-    }
-  };
-  try {
-    value();
-    skipSpace();
-    return at;
-  } catch (position) {
-    return position as number;
-  }
 }
 
 function validate<T extends z.ZodType>(schema: T, data: object): z.output<T> {

@@ -72,7 +72,7 @@ describe('parseWebhookBody', () => {
     ['a missing uuid', '{"public_url":"https:\\/\\/c.test\\/1.jpg"}', 'webhook body: uuid is missing; add it'],
     ['neither shape', `{"uuid":"${uuid}"}`, 'webhook body: has neither output (a batch call) nor public_url (a single-render call); send {"uuid":…,"output":[{"key":…,"public_url":…}]} or {"uuid":…,"public_url":…}'],
     ['an array', '[1]', 'webhook body: must be a JSON object (got an array); send {"uuid":…,"output":[{"key":…,"public_url":…}]} or {"uuid":…,"public_url":…}'],
-    ['text that is not JSON', '{"uuid": nope}', 'webhook body: not valid JSON (at position 10, near "{\\"uuid\\": nope}"); send {"uuid":…,"output":[{"key":…,"public_url":…}]} or {"uuid":…,"public_url":…}'],
+    ['text that is not JSON', '{"uuid": nope}', 'webhook body: not valid JSON (at position 9, near "{\\"uuid\\": nope}"); send {"uuid":…,"output":[{"key":…,"public_url":…}]} or {"uuid":…,"public_url":…}'],
     ['a cut-off body', `{"uuid":"${uuid}","output":[`, 'webhook body: not valid JSON (unexpected end at position 57); send {"uuid":…,"output":[{"key":…,"public_url":…}]} or {"uuid":…,"public_url":…}'],
     ['a trailing comma', '{"a":1,}', 'webhook body: not valid JSON (at position 7, near "{\\"a\\":1,}"); send {"uuid":…,"output":[{"key":…,"public_url":…}]} or {"uuid":…,"public_url":…}'],
     ['an empty body', '', 'webhook body: not valid JSON (the body is empty); send {"uuid":…,"output":[{"key":…,"public_url":…}]} or {"uuid":…,"public_url":…}'],

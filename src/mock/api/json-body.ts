@@ -1,11 +1,10 @@
-import { parse as lenientParse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { firstJsonErrorOffset } from '../../contract/json-error-position.js';
 import { ApiError } from './errors.js';
 
 /**
  * Parses a request body as JSON. On failure, the 400 names the line, the column and the
  * character, and for the commonest mistake (a trailing comma, which the service's own documented
- * example has) says exactly what to delete. V8's own messages often omit the position, so the
- * error is located again with jsonc-parser, which reports offsets for every kind of mistake.
+ * example has) says exactly what to delete.
  */
 export function parseJsonBody(text: string): unknown {
   try {
@@ -34,10 +33,7 @@ function describeMalformedJson(text: string, parserMessage: string): ApiError {
   if (text.trim() === '') {
     return new ApiError(400, 'Malformed JSON: the request body is empty. Send a JSON object such as {"theme_id": 1, "requests": [{"key": "a", "input_1": "Hello"}]}.');
   }
-  const errors: ParseError[] = [];
-  lenientParse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  const offset = first?.offset ?? 0;
+  const offset = firstJsonErrorOffset(text);
   const { line, column } = lineAndColumn(text, offset);
   const found = offset < text.length ? `'${text[offset]}'` : 'the end of the body';
   const previous = previousNonSpace(text, offset);
@@ -49,8 +45,6 @@ function describeMalformedJson(text: string, parserMessage: string): ApiError {
     fix = 'The body ends too early: close every open string, array and object.';
   } else if (text[offset] === "'") {
     fix = 'Use double quotes: JSON strings and property names take "…", not \'…\'.';
-  } else if (first && printParseErrorCode(first.error) === 'PropertyNameExpected') {
-    fix = 'Property names must be double-quoted strings.';
   } else {
     fix = 'Check the character there and the one before it.';
   }
