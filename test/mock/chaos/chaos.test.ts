@@ -104,9 +104,10 @@ describe('CDN lag', () => {
     let offset = 0;
     const clock = { ...systemClock, now: () => Date.now() + offset };
     const seen: number[] = [];
-    // fast preset × time scale 0.0001: due times under a millisecond, a lag of 60,000 s × 0.1 × 0.0001 = 600 ms.
+    // fast preset × time scale 0.0001: due times under a millisecond, a lag of 6,000,000 s × 0.1 × 0.0001 = 60 s,
+    // ended by moving the clock on rather than by waiting.
     const { mock } = await setUp(
-      { latency: 'fast', timeScale: 0.0001, chaos: { cdnLag: 1, cdnLagMs: 60_000_000 } },
+      { latency: 'fast', timeScale: 0.0001, chaos: { cdnLag: 1, cdnLagMs: 6_000_000_000 } },
       async (delivery) => {
         if (delivery.parsed.kind === 'batch') seen.push((await fetch(delivery.parsed.body.output[0]!.public_url)).status);
         return { status: 200 };
@@ -115,9 +116,9 @@ describe('CDN lag', () => {
     );
     const job = await runBatch(mock, 2);
     expect(seen).toEqual([404, 404]);
-    offset = 600_001;
+    offset = 60_001;
     for (const render of job.renders) expect((await fetch(render.publicUrl)).status).toBe(200);
-    expect(job.faults).toContainEqual({ kind: 'cdn-lag', detail: '2 image(s) answer 404 for 600 ms after their webhook' });
+    expect(job.faults).toContainEqual({ kind: 'cdn-lag', detail: '2 image(s) answer 404 for 60000 ms after their webhook' });
   });
 });
 
