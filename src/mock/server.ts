@@ -123,14 +123,14 @@ export function createMockCore(resolved: ResolvedOptions, runtime: MockRuntime =
   const replay = async (uuid: string, callNumber: number): Promise<CallRecord> => {
     const job = journal.job(uuid);
     if (!job) throw notFound('Job', 'List the jobs the journal holds at GET /__admin/jobs.');
+    if (!job.webhookUrl) throw new ApiError(409, `Job ${uuid} belongs to a token without a webhook URL, so there is nowhere to replay it to.`);
     const original = job.calls.find((call) => call.number === callNumber);
     if (!original?.body) {
       throw new ApiError(404, `Call ${callNumber} of job ${uuid} has not been sent, so there is nothing to replay.`, {
         hint: `The job has ${job.calls.length} call(s); see GET /__admin/jobs/${uuid}.`,
       });
     }
-    const token = tokens.list().find((record) => record.name === job.tokenName && record.webhookUrl === job.webhookUrl);
-    return dispatcher.replay(job, original, { webhookUrl: job.webhookUrl, secret: token?.secret ?? resolved.secret });
+    return dispatcher.replay(job, original, job.webhookUrl);
   };
 
   const app = createApp({

@@ -85,17 +85,19 @@ export class Dispatcher {
   schedule(job: JobRecord, target: DeliveryTarget, calls: readonly ScheduledCall[]): void {
     for (const scheduled of calls) this.deps.journal.openCall(job, scheduled.call);
     for (const scheduled of calls) {
-      if (!target.webhookUrl) {
-        if (!scheduled.forgery) this.settle(job, scheduled.call, 'failed', 'undeliverable: the token has no webhook URL');
-        this.deps.journal.closeCall(job, scheduled.call, 'undeliverable', this.deps.clock.now());
+      if (!target.webhookUrl || this.stopped) {
+        // A request accepted on a keep-alive connection while the mock stops is still accounted for.
+        const reason = target.webhookUrl ? 'the mock stopped before this render was delivered' : 'undeliverable: the token has no webhook URL';
+        if (!scheduled.forgery) this.settle(job, scheduled.call, 'failed', reason);
+        this.deps.journal.closeCall(job, scheduled.call, target.webhookUrl ? 'failed' : 'undeliverable', this.deps.clock.now());
         continue;
       }
       this.after(scheduled.delayMs, () => this.enqueue(job, scheduled, target, 1));
     }
   }
 
-  /** Sends a recorded call again, byte for byte, as a replay; resolves with the attempt. */
-  async replay(job: JobRecord, original: CallRecord, target: DeliveryTarget): Promise<CallRecord> {
+  /** Sends a recorded call again, byte for byte (its body and signature as recorded), as a replay. */
+  async replay(job: JobRecord, original: CallRecord, webhookUrl: string): Promise<CallRecord> {
     const call: CallRecord = {
       number: job.calls.length + 1,
       renderIndexes: [...original.renderIndexes],
@@ -108,7 +110,8 @@ export class Dispatcher {
       signature: original.signature,
     };
     job.calls.push(call);
-    await this.attempt(job, { call, delayMs: 0 }, target, 1);
+    // The secret is never used: a replay's body and signature are already fixed.
+    await this.attempt(job, { call, delayMs: 0 }, { webhookUrl, secret: '' }, 1);
     return call;
   }
 

@@ -73,6 +73,15 @@ describe('replay', () => {
     expect(out.join('')).toMatch(new RegExp(`^replayed call 2 of job ${uuid} as call ${job.calls.length} \\(\\d output\\(s\\), same bytes and Signature\\): the handler answered HTTP 200 in \\d+ ms\\.\\n$`));
   });
 
+  it('answers 409 for a job whose token has no webhook URL', async () => {
+    const token = mock.addToken({ name: 'no hook', webhookUrl: null });
+    const answer = await post(mock, '/api/request-render', { theme_id: 1, key: 'k', input_1: 'x' }, { token: token.token });
+    await mock.waitForJob(answer.json().uuid);
+    const response = await fetch(`${mock.url}/__admin/jobs/${answer.json().uuid}/calls/1/replay`, { method: 'POST' });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({ message: `Job ${answer.json().uuid} belongs to a token without a webhook URL, so there is nowhere to replay it to.` });
+  });
+
   it('explains a call that does not exist', async () => {
     const command = createReplayCommand({ stdout: () => undefined });
     await expect(runCommand(command, { rawArgs: ['--job', uuid, '--call', '99', '--mock', mock.url] })).rejects.toThrow(
