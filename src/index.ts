@@ -18,6 +18,7 @@ export type { JobRecord, CallRecord, AttemptRecord, RenderRecord, RenderState, F
 export type { StopReport } from './mock/pipeline/dispatcher.js';
 export type { TokenRecord, NewToken } from './mock/api/tokens.js';
 export { BUILT_IN_THEMES, themeSchema, type Theme, type ThemeInput } from './fixtures/themes.js';
+export { fakeBatchRequest, fakeSingleRequest, type FakeRequestOptions } from './fixtures/generate.js';
 export * from './contract/index.js';
 export * from './check-handler/index.js';
 export { startWebhookSink, type WebhookSink, type WebhookSinkOptions, type SinkDelivery, type SinkAnswer } from './testing/webhook-sink.js';

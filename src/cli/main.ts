@@ -1,6 +1,7 @@
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
 import { SetupError } from '../mock/api/errors.js';
 import { checkHandlerCommand } from './check-handler-command.js';
+import { exampleRequestCommand } from './example-request-command.js';
 import { replayCommand } from './replay-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -14,6 +15,7 @@ export const mainCommand = defineCommand({
     serve: serveCommand,
     'check-handler': checkHandlerCommand,
     replay: replayCommand,
+    'example-request': exampleRequestCommand,
   },
 });
 
