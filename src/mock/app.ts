@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { createAdminRoutes, type AdminRouteDeps } from './admin/admin-routes.js';
+import type { AppEnv } from './api/app-env.js';
 import { ApiError } from './api/errors.js';
 import { createRenderRoutes, type RenderRouteDeps } from './api/render-routes.js';
 import { createCdnRoutes } from './cdn.js';
@@ -17,14 +18,14 @@ export interface AppDeps {
 }
 
 /** Builds the Hono app from its parts; the parts hold the logic. */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
     await next();
     if (c.req.path.startsWith('/__admin/health')) return;
-    const jobUuid = c.get('jobUuid' as never) as string | undefined;
-    const fault = c.get('fault' as never) as string | undefined;
+    const jobUuid = c.get('jobUuid');
+    const fault = c.get('fault');
     deps.journal.recordRequest({ at: deps.now(), method: c.req.method, path: c.req.path, status: c.res.status, jobUuid, fault });
     deps.logger.debug(`${c.req.method} ${c.req.path} → ${c.res.status}${jobUuid ? ` job ${jobUuid}` : ''}${fault ? ` (chaos: ${fault})` : ''}`);
   });

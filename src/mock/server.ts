@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
+import type { AppEnv } from './api/app-env.js';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Theme } from '../fixtures/themes.js';
 import { themeSchema } from '../fixtures/themes.js';
@@ -65,7 +66,7 @@ function listen(app: { fetch: (request: Request) => Response | Promise<Response>
 
 /** The mock without a socket: its Hono app and its parts, for startMock to bind and for in-process use. */
 export interface MockCore {
-  app: Hono;
+  app: Hono<AppEnv>;
   resolved: ResolvedOptions;
   devToken: TokenRecord;
   tokens: TokenRegistry;

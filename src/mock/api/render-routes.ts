@@ -1,6 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Theme } from '../../fixtures/themes.js';
 import type { AcceptMode } from '../config.js';
+import type { AppEnv } from './app-env.js';
 import type { JobRecord } from '../journal.js';
 import { wantsJson } from './accept.js';
 import { ApiError, unauthenticated } from './errors.js';
@@ -32,7 +33,7 @@ export interface RenderRouteDeps {
   maxRequestsPerBatch: number;
   accept: (request: AcceptedRequest) => JobRecord;
   /** Runs before each render request is handled: where API-side chaos steps in. */
-  before?: MiddlewareHandler;
+  before?: MiddlewareHandler<AppEnv>;
 }
 
 type Validator = typeof validateBatchRequest;
@@ -53,11 +54,11 @@ function isJsonContentType(header: string | undefined): boolean {
 }
 
 /** The two render endpoints of the service, checked in the order the real one checks them. */
-export function createRenderRoutes(deps: RenderRouteDeps): Hono {
-  const routes = new Hono();
+export function createRenderRoutes(deps: RenderRouteDeps): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   const limits = { maxRequestsPerBatch: deps.maxRequestsPerBatch };
 
-  const handle = (kind: 'batch' | 'single', validate: Validator) => async (c: Context) => {
+  const handle = (kind: 'batch' | 'single', validate: Validator) => async (c: Context<AppEnv>) => {
     const json = wantsJson(c.req.header('Accept'));
     const origin = new URL(c.req.url).origin;
     if (!json && deps.acceptMode === 'strict') {
@@ -80,11 +81,11 @@ export function createRenderRoutes(deps: RenderRouteDeps): Hono {
       throw new ApiError(422, summariseErrors(result.errors), { errors: result.errors });
     }
     const job = deps.accept({ kind, token, theme: result.theme, renders: result.renders, warnings: result.warnings });
-    c.set('jobUuid' as never, job.uuid as never);
+    c.set('jobUuid', job.uuid);
     return c.json({ success: true, uuid: job.uuid, webhook_url: token.webhookUrl });
   };
 
-  const before: MiddlewareHandler = deps.before ?? (async (_, next) => next());
+  const before: MiddlewareHandler<AppEnv> = deps.before ?? (async (_, next) => next());
   routes.post('/api/request-batch-render', before, handle('batch', validateBatchRequest));
   routes.post('/api/request-render', before, handle('single', validateSingleRequest));
   for (const path of ['/api/request-batch-render', '/api/request-render']) {

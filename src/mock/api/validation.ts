@@ -170,13 +170,13 @@ function unknownFieldWarnings(
   theme: Theme | undefined,
   warnings: string[],
 ): void {
-  const themeInputs = new Set(theme?.inputs.map((input) => input.name));
+  const themeInputs = new Set<string>(theme?.inputs.map((input) => input.name));
   for (const field of Object.keys(item)) {
     if (warnings.length >= MAX_WARNINGS) return;
     const where = itemPath ? `${itemPath}.${field}` : field;
     if (!KNOWN_ITEM_FIELDS.has(field)) {
       warnings.push(`${where}: unknown field, ignored as the service ignores it (inputs run input_1 … input_30).`);
-    } else if (theme && field.startsWith('input_') && !themeInputs.has(field as never)) {
+    } else if (theme && field.startsWith('input_') && !themeInputs.has(field)) {
       warnings.push(`${where}: theme ${theme.id} has no ${field}; the value is ignored.`);
     }
   }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../api/app-env.js';
 import { ApiError } from '../api/errors.js';
 import type { Clock } from '../pipeline/clock.js';
 import type { ChaosSettings } from './profiles.js';
@@ -10,13 +11,13 @@ import type { Rng } from './rng.js';
  * draw per request from the seeded stream, so the same seed and the same requests give the same
  * faults.
  */
-export function apiFaults(settings: ChaosSettings, rng: Rng, clock: Clock, delayScale: number): MiddlewareHandler {
+export function apiFaults(settings: ChaosSettings, rng: Rng, clock: Clock, delayScale: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const draw = rng.next();
     const slow = rng.next() < settings.apiSlow;
     let threshold = settings.api429;
     if (draw < threshold) {
-      c.set('fault' as never, 'api-429' as never);
+      c.set('fault', 'api-429');
       throw new ApiError(429, 'Too Many Attempts.', {}, {
         'Retry-After': String(settings.retryAfterSeconds),
         'X-RateLimit-Limit': '60',
@@ -25,17 +26,17 @@ export function apiFaults(settings: ChaosSettings, rng: Rng, clock: Clock, delay
     }
     threshold += settings.api500;
     if (draw < threshold) {
-      c.set('fault' as never, 'api-500' as never);
+      c.set('fault', 'api-500');
       throw new ApiError(500, 'Server Error');
     }
     threshold += settings.api503;
     if (draw < threshold) {
-      c.set('fault' as never, 'api-503' as never);
+      c.set('fault', 'api-503');
       throw new ApiError(503, 'Service Unavailable', {}, { 'Retry-After': String(settings.retryAfterSeconds) });
     }
     if (slow) {
       const waitMs = Math.round(settings.apiSlowMs * delayScale);
-      c.set('fault' as never, `api-slow ${waitMs} ms` as never);
+      c.set('fault', `api-slow ${waitMs} ms`);
       await new Promise<void>((resolve) => clock.setTimeout(resolve, waitMs));
     }
     await next();
