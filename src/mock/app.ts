@@ -27,7 +27,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const jobUuid = c.get('jobUuid');
     const fault = c.get('fault');
     deps.journal.recordRequest({ at: deps.now(), method: c.req.method, path: c.req.path, status: c.res.status, jobUuid, fault });
-    deps.logger.debug(`${c.req.method} ${c.req.path} → ${c.res.status}${jobUuid ? ` job ${jobUuid}` : ''}${fault ? ` (chaos: ${fault})` : ''}`);
+    const line = `${c.req.method} ${c.req.path} → ${c.res.status}${jobUuid ? ` job ${jobUuid}` : ''}${fault ? ` (chaos: ${fault})` : ''}`;
+    // Render requests at info, the rest (images, admin) at debug: one line per API call a developer made.
+    if (c.req.path.startsWith('/api/')) deps.logger.info(line);
+    else deps.logger.debug(line);
   });
 
   app.route('/', createRenderRoutes(deps.render));

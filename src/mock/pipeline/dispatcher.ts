@@ -251,7 +251,8 @@ export class Dispatcher {
     if (!record.error) {
       this.settle(job, call, 'delivered');
       journal.closeCall(job, call, 'delivered', clock.now());
-      logger.debug(`webhook ${job.uuid} call ${call.number}: ${record.status} in ${record.latencyMs} ms`);
+      // At info: in local development, seeing the calls of a job land one after another is the point.
+      logger.info(`webhook ${job.uuid} call ${call.number} (${call.renderIndexes.length} output(s)${call.kind === 'genuine' ? '' : `, ${call.kind}`}) → ${record.status} in ${record.latencyMs} ms`);
       return;
     }
     if (attempt < delivery.attempts && !this.stopped) {
