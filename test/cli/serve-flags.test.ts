@@ -111,6 +111,13 @@ describe('chaos flags', () => {
     );
   });
 
+  it('lays flags over the config file\'s chaos, ranges included', () => {
+    const readFile = files({ 'mock.json': JSON.stringify({ chaos: { profile: 'gentle', delayMs: [10, 20] } }) });
+    const options = serveOptionsFrom({ flags: { config: 'mock.json', 'chaos-split': '0.9' }, env: {}, readFile });
+    expect(options.chaos).toEqual({ profile: 'gentle', delayMs: [10, 20], split: 0.9 });
+    expect(resolveOptions(options).chaos).toMatchObject({ reorder: 0.3, split: 0.9, delayMs: [10, 20] });
+  });
+
   it('keeps chaos off when nothing asks for it', () => {
     expect(serveOptionsFrom({ flags: {}, env: {} }).chaos).toBeUndefined();
   });
