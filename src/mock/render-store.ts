@@ -191,7 +191,9 @@ export class RenderStore {
     do {
       if (++tries > 8) throw new Error(`RenderStore: ${tries - 1} ids in a row were taken; is options.random random?`);
       id = kind === 'batch' ? this.#uuid() : alphanumeric(40, this.#options.random);
-      path = folder + id + '.' + theme.format;
+      // Flattened: Node's randomUUID() returns a rope of ~18 concatenated strings, and a path or
+      // URL built on it would keep the whole rope alive, over 500 bytes per render.
+      path = flat(folder + id + '.' + theme.format);
     } while (this.#renders.has(path));
 
     // The caller's objects are kept, not copied: the validated inputs are fresh per request.
@@ -199,7 +201,7 @@ export class RenderStore {
     this.#renders.set(path, { theme, key: render.key, inputs: render.inputs });
     this.#order[this.#orderTail] = path;
     this.#orderTail = (this.#orderTail + 1) % this.#order.length;
-    return { id, publicUrl: `${this.#baseUrl()}${path}` };
+    return { id, publicUrl: flat(this.#baseUrl() + path) };
   }
 
   async #render(render: StoredRender): Promise<StoredImage> {
@@ -273,6 +275,13 @@ interface Registration {
   theme: Theme;
   key: string;
   inputs: Readonly<Record<string, string>>;
+}
+
+/** A sequential copy of `text`, holding no references to the strings it was built from. */
+function flat(text: string): string {
+  // latin1 round-trips every one-byte string exactly; a base URL with other characters takes UTF-8.
+  const encoding = /^[\x00-\xff]*$/.test(text) ? 'latin1' : 'utf8';
+  return Buffer.from(text, encoding).toString(encoding);
 }
 
 /** Formats 16 random bytes as a version 4, variant 1 uuid (RFC 9562). */
