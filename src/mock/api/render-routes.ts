@@ -48,6 +48,14 @@ function laravelRedirect(c: Context, location: string): Response {
   return c.html(html, 302, { Location: location });
 }
 
+function parseOrEmpty(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
 function isJsonContentType(header: string | undefined): boolean {
   const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type);
@@ -74,7 +82,10 @@ export function createRenderRoutes(deps: RenderRouteDeps): Hono<AppEnv> {
     if (!isJsonContentType(c.req.header('Content-Type'))) {
       throw new ApiError(415, `Unsupported Media Type: send the body as JSON with "Content-Type: application/json" (got ${JSON.stringify(c.req.header('Content-Type') ?? 'none')}).`);
     }
-    const body = parseJsonBody(await readBodyText(c, deps.maxBodyBytes));
+    const text = await readBodyText(c, deps.maxBodyBytes);
+    // Laravel reads a body it cannot parse as no input at all, so a guest's bad JSON ends in the
+    // validation redirect; a client that asked for JSON gets the 400 that says where it broke.
+    const body = !json && deps.acceptMode === 'laravel' ? parseOrEmpty(text) : parseJsonBody(text);
     const result: ValidationResult = validate(body, deps.themes(), limits);
     if (!result.ok) {
       if (!json) return laravelRedirect(c, c.req.header('Referer') ?? `${origin}/`);

@@ -23,6 +23,12 @@ describe('--accept-mode laravel', () => {
     expect(answer.headers.get('location')).toBe('https://app.example.test/form');
   });
 
+  it('redirects back on malformed JSON without a JSON Accept, as Laravel reads it as no input', async () => {
+    const answer = await post(mock, '/api/request-batch-render', '{"theme_id": 1,', { accept: 'text/html', headers: { Referer: 'https://app.example.test/form' } });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe('https://app.example.test/form');
+  });
+
   it('still answers 401 JSON to a client that asks for JSON', async () => {
     const answer = await post(mock, '/api/request-batch-render', {}, { token: 'wrong' });
     expect(answer.status).toBe(401);
