@@ -48,6 +48,11 @@ function laravelRedirect(c: Context, location: string): Response {
   return c.html(html, 302, { Location: location });
 }
 
+/** Parsed only on the redirect paths: an accepted request has no use for it. */
+function originOf(c: Context): string {
+  return new URL(c.req.url).origin;
+}
+
 function parseOrEmpty(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -68,7 +73,6 @@ export function createRenderRoutes(deps: RenderRouteDeps): Hono<AppEnv> {
 
   const handle = (kind: 'batch' | 'single', validate: Validator) => async (c: Context<AppEnv>) => {
     const json = wantsJson(c.req.header('Accept'));
-    const origin = new URL(c.req.url).origin;
     if (!json && deps.acceptMode === 'strict') {
       throw new ApiError(406, 'Not Acceptable: send the header "Accept: application/json".', {
         hint: 'ImageFactory answers API calls with JSON only when the client asks for it; without it a Laravel app answers with HTML redirects. Start the mock with --accept-mode laravel to see those instead.',
@@ -76,7 +80,7 @@ export function createRenderRoutes(deps: RenderRouteDeps): Hono<AppEnv> {
     }
     const token = deps.tokens.find(bearerToken(c.req.header('Authorization')) ?? '');
     if (!token) {
-      if (!json) return laravelRedirect(c, `${origin}/login`);
+      if (!json) return laravelRedirect(c, `${originOf(c)}/login`);
       throw unauthenticated();
     }
     if (!isJsonContentType(c.req.header('Content-Type'))) {
@@ -88,7 +92,7 @@ export function createRenderRoutes(deps: RenderRouteDeps): Hono<AppEnv> {
     const body = !json && deps.acceptMode === 'laravel' ? parseOrEmpty(text) : parseJsonBody(text);
     const result: ValidationResult = validate(body, deps.themes(), limits);
     if (!result.ok) {
-      if (!json) return laravelRedirect(c, c.req.header('Referer') ?? `${origin}/`);
+      if (!json) return laravelRedirect(c, c.req.header('Referer') ?? `${originOf(c)}/`);
       throw new ApiError(422, summariseErrors(result.errors), { errors: result.errors });
     }
     const job = deps.accept({ kind, token, theme: result.theme, renders: result.renders, warnings: result.warnings });

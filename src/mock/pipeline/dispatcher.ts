@@ -73,7 +73,6 @@ export function describeFetchError(error: unknown, timeoutMs: number, timedOut: 
 }
 
 export class Dispatcher {
-  private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly timers = new Set<unknown>();
   private readonly active = new Set<Promise<void>>();
@@ -85,14 +84,14 @@ export class Dispatcher {
   schedule(job: JobRecord, target: DeliveryTarget, calls: readonly ScheduledCall[]): void {
     for (const scheduled of calls) this.deps.journal.openCall(job, scheduled.call);
     for (const scheduled of calls) {
-      if (!target.webhookUrl || this.stopped) {
+      if (!target.webhookUrl) {
+        this.closeUnsent(job, scheduled, 'undeliverable', 'undeliverable: the token has no webhook URL');
+      } else if (this.stopped) {
         // A request accepted on a keep-alive connection while the mock stops is still accounted for.
-        const reason = target.webhookUrl ? 'the mock stopped before this render was delivered' : 'undeliverable: the token has no webhook URL';
-        if (!scheduled.forgery) this.settle(job, scheduled.call, 'failed', reason);
-        this.deps.journal.closeCall(job, scheduled.call, target.webhookUrl ? 'failed' : 'undeliverable', this.deps.clock.now());
-        continue;
+        this.closeUnsent(job, scheduled, 'failed', 'the mock stopped before this render was delivered');
+      } else {
+        this.after(scheduled.delayMs, () => this.enqueue(job, scheduled, target, 1));
       }
-      this.after(scheduled.delayMs, () => this.enqueue(job, scheduled, target, 1));
     }
   }
 
@@ -155,6 +154,11 @@ export class Dispatcher {
     return report;
   }
 
+  private closeUnsent(job: JobRecord, scheduled: ScheduledCall, state: 'failed' | 'undeliverable', reason: string): void {
+    if (!scheduled.forgery) this.settle(job, scheduled.call, 'failed', reason);
+    this.deps.journal.closeCall(job, scheduled.call, state, this.deps.clock.now());
+  }
+
   private after(delayMs: number, callback: () => void): void {
     if (this.stopped) return;
     const timer = this.deps.clock.setTimeout(() => {
@@ -167,15 +171,13 @@ export class Dispatcher {
   private enqueue(job: JobRecord, scheduled: ScheduledCall, target: DeliveryTarget, attempt: number): void {
     if (this.stopped) return;
     const run = () => {
-      this.inFlight += 1;
       const task = this.attempt(job, scheduled, target, attempt).finally(() => {
-        this.inFlight -= 1;
         this.active.delete(task);
         this.waiting.shift()?.();
       });
       this.active.add(task);
     };
-    if (this.inFlight < this.deps.delivery.concurrency) run();
+    if (this.active.size < this.deps.delivery.concurrency) run();
     else this.waiting.push(run);
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AcceptedRequest } from '../api/render-routes.js';
+import type { ValidatedRender } from '../api/validation.js';
 import type { Rng } from '../chaos/rng.js';
 import type { CallRecord, JobRecord, Journal } from '../journal.js';
 import type { RenderStore } from '../render-store.js';
@@ -47,7 +48,8 @@ export function createIntake(deps: IntakeDeps): (request: AcceptedRequest) => Jo
   return (request) => {
     sequence += 1;
     const rng = deps.rng.fork(`job-${sequence}`);
-    const register = request.kind === 'batch' ? deps.store.registerBatchRender : deps.store.registerSingleRender;
+    const register = (render: ValidatedRender) =>
+      request.kind === 'batch' ? deps.store.registerBatchRender(request.theme, render) : deps.store.registerSingleRender(request.theme, render);
     const job: JobRecord = {
       uuid: randomUUID(),
       kind: request.kind,
@@ -60,7 +62,7 @@ export function createIntake(deps: IntakeDeps): (request: AcceptedRequest) => Jo
       warnings: request.warnings,
       renders: request.renders.map((render) => ({
         key: render.key,
-        publicUrl: register.call(deps.store, request.theme, render).publicUrl,
+        publicUrl: register(render).publicUrl,
         state: { status: 'pending' },
       })),
       calls: [],
