@@ -57,6 +57,7 @@ describe('webhook delivery without chaos', () => {
     for (const delivery of sink.deliveries) {
       expect(delivery.method).toBe('POST');
       expect(delivery.headers['content-type']).toBe('application/json');
+      expect(delivery.headers['user-agent']).toBe('GuzzleHttp/7 (imagefactory-mock)');
       expect(delivery.signatureValid).toBe(true);
       expect(delivery.headers.signature).toBe(signBody(delivery.rawBody, SECRET));
       expect(delivery.rawBody).toContain('"public_url":"http:\\/\\/127.0.0.1:');
@@ -210,6 +211,28 @@ describe('retries and failures', () => {
     expect(job.calls.every((call) => call.state === 'undeliverable')).toBe(true);
     expect(job.renders[0]!.state).toEqual({ status: 'failed', call: expect.any(Number), reason: 'undeliverable: the token has no webhook URL' });
     expect((await fetch(job.renders[0]!.publicUrl)).status).toBe(200);
+  });
+});
+
+describe('concurrency', () => {
+  it('keeps no more calls in flight than the bound, queueing the rest', async () => {
+    let arrived = 0;
+    let reachedBound: () => void = () => undefined;
+    const bound = new Promise<void>((resolve) => (reachedBound = resolve));
+    const { mock, sink } = await setUp(
+      { chaos: { split: 1 }, delivery: { concurrency: 3, timeoutMs: 60_000 }, shutdownGraceMs: 0 },
+      () => {
+        if (++arrived === 3) reachedBound();
+        return 'hang';
+      },
+    );
+    const answer = await post(mock, '/api/request-batch-render', { theme_id: 1, requests: keys(10).map((key) => ({ key, input_1: 'x' })) });
+    await bound;
+    // Every call is due at once in `instant`; beyond the bound they wait in the queue, still scheduled.
+    const states = mock.journal.job(answer.json().uuid)!.calls.map((call) => call.state);
+    expect(states.filter((state) => state === 'in-flight')).toHaveLength(3);
+    expect(states.filter((state) => state === 'scheduled')).toHaveLength(7);
+    expect(sink.deliveries).toHaveLength(3);
   });
 });
 
